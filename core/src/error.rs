@@ -1,0 +1,302 @@
+//! The one error type of the SDK.
+//!
+//! Every failure is an [`Error`] with a stable [`ErrorKind`]. Each surface maps the kind exactly once:
+//! the gateway to an HTTP status and OpenAI error JSON, Python to an exception class, JS to an error
+//! `code`, Go to a sentinel error.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The stable category of an [`Error`]. Its string form ([`ErrorKind::as_str`]) never changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The request is malformed or asks for something the provider rejects (HTTP 400/422).
+    InvalidRequest,
+    /// The API key is missing or wrong (HTTP 401).
+    Authentication,
+    /// The key is valid but not allowed to do this (HTTP 403).
+    PermissionDenied,
+    /// The model or resource does not exist (HTTP 404).
+    NotFound,
+    /// Too many requests or quota exhausted (HTTP 429); see [`Error::retry_after`].
+    RateLimited,
+    /// The prompt does not fit the model's context window.
+    ContextLengthExceeded,
+    /// The provider refused the input or output on safety grounds.
+    ContentFiltered,
+    /// A connect, first-byte, idle or total timeout elapsed.
+    Timeout,
+    /// The connection could not be made or broke (reset, DNS, TLS).
+    Connection,
+    /// The provider failed (5xx or an unexpected status), with status and body.
+    Provider,
+    /// The upstream stream was malformed, truncated or too large.
+    Stream,
+    /// The client or provider is misconfigured (missing key, unknown provider, bad URL).
+    Config,
+    /// The caller cancelled the operation.
+    Cancelled,
+    /// A bug in Ditto itself.
+    Internal,
+}
+
+impl ErrorKind {
+    /// All kinds, in declaration order.
+    pub const ALL: [ErrorKind; 14] = [
+        ErrorKind::InvalidRequest,
+        ErrorKind::Authentication,
+        ErrorKind::PermissionDenied,
+        ErrorKind::NotFound,
+        ErrorKind::RateLimited,
+        ErrorKind::ContextLengthExceeded,
+        ErrorKind::ContentFiltered,
+        ErrorKind::Timeout,
+        ErrorKind::Connection,
+        ErrorKind::Provider,
+        ErrorKind::Stream,
+        ErrorKind::Config,
+        ErrorKind::Cancelled,
+        ErrorKind::Internal,
+    ];
+
+    /// The stable snake_case name of the kind (`"rate_limited"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidRequest => "invalid_request",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::ContextLengthExceeded => "context_length_exceeded",
+            ErrorKind::ContentFiltered => "content_filtered",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Connection => "connection",
+            ErrorKind::Provider => "provider",
+            ErrorKind::Stream => "stream",
+            ErrorKind::Config => "config",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status a server surface should answer with for this kind.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InvalidRequest | ErrorKind::ContextLengthExceeded => 400,
+            ErrorKind::ContentFiltered => 400,
+            ErrorKind::Authentication => 401,
+            ErrorKind::PermissionDenied => 403,
+            ErrorKind::NotFound => 404,
+            ErrorKind::RateLimited => 429,
+            ErrorKind::Cancelled => 499,
+            ErrorKind::Timeout => 504,
+            ErrorKind::Connection | ErrorKind::Provider | ErrorKind::Stream => 502,
+            ErrorKind::Config | ErrorKind::Internal => 500,
+        }
+    }
+
+    /// Whether a request that failed with this kind may succeed when sent again.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Connection | ErrorKind::Provider
+        )
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Provider error bodies kept on an [`Error`] are cut to this many bytes.
+pub const MAX_ERROR_BODY_BYTES: usize = 16 * 1024;
+
+/// A failure anywhere in the SDK: a [`kind`](Error::kind), a message, and what the provider said.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}: {message}")]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    provider: Option<String>,
+    code: Option<String>,
+    body: Option<String>,
+    retry_after: Option<Duration>,
+    #[source]
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// The SDK's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error of `kind` with a human-readable message.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            provider: None,
+            code: None,
+            body: None,
+            retry_after: None,
+            source: None,
+        }
+    }
+
+    /// Shorthand for [`ErrorKind::InvalidRequest`].
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidRequest, message)
+    }
+
+    /// Shorthand for [`ErrorKind::Config`].
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config, message)
+    }
+
+    /// Shorthand for [`ErrorKind::Stream`].
+    pub fn stream(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Stream, message)
+    }
+
+    /// Shorthand for [`ErrorKind::Internal`].
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+
+    /// Shorthand for [`ErrorKind::Timeout`].
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Timeout, message)
+    }
+
+    /// Attach the HTTP status the provider answered with.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Attach the provider name.
+    pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+
+    /// Attach the provider's own error code (`"context_length_exceeded"`, ...).
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Attach the provider's response body, cut to [`MAX_ERROR_BODY_BYTES`].
+    pub fn with_body(mut self, body: impl Into<String>) -> Self {
+        let mut body = body.into();
+        if body.len() > MAX_ERROR_BODY_BYTES {
+            let mut cut = MAX_ERROR_BODY_BYTES;
+            while !body.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            body.truncate(cut);
+        }
+        self.body = Some(body);
+        self
+    }
+
+    /// Attach how long the provider asked us to wait before retrying.
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.retry_after = Some(retry_after);
+        self
+    }
+
+    /// Attach the underlying cause.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The stable category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The human-readable message (without the kind prefix).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status the provider answered with, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The provider that produced the error, when known.
+    pub fn provider(&self) -> Option<&str> {
+        self.provider.as_deref()
+    }
+
+    /// The provider's own error code, when it sent one.
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+
+    /// The provider's response body (cut to [`MAX_ERROR_BODY_BYTES`]), when there was one.
+    pub fn body(&self) -> Option<&str> {
+        self.body.as_deref()
+    }
+
+    /// How long the provider asked to wait before retrying, when it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// A serializable summary, used by stream `error` events and the bindings.
+    pub fn to_info(&self) -> ErrorInfo {
+        ErrorInfo {
+            kind: self.kind,
+            message: self.message.clone(),
+            status: self.status,
+            provider: self.provider.clone(),
+            code: self.code.clone(),
+            body: self.body.clone(),
+            retry_after_ms: self.retry_after.map(|d| d.as_millis() as u64),
+        }
+    }
+}
+
+impl From<ErrorInfo> for Error {
+    fn from(info: ErrorInfo) -> Self {
+        let mut err = Error::new(info.kind, info.message);
+        err.status = info.status;
+        err.provider = info.provider;
+        err.code = info.code;
+        err.body = info.body;
+        err.retry_after = info.retry_after_ms.map(Duration::from_millis);
+        err
+    }
+}
+
+/// The serializable form of an [`Error`]: what crosses language and process boundaries.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ErrorInfo {
+    /// Stable category.
+    pub kind: ErrorKind,
+    /// Human-readable message.
+    pub message: String,
+    /// Provider HTTP status, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// Provider name, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Provider error code, when sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Provider response body, when there was one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Requested retry delay in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+}
