@@ -100,7 +100,10 @@ impl ErrorKind {
     pub fn is_retryable(self) -> bool {
         matches!(
             self,
-            ErrorKind::RateLimited | ErrorKind::Timeout | ErrorKind::Connection | ErrorKind::Provider
+            ErrorKind::RateLimited
+                | ErrorKind::Timeout
+                | ErrorKind::Connection
+                | ErrorKind::Provider
         )
     }
 }

@@ -1,0 +1,262 @@
+//! `Ditto`: the client. It holds the providers and the one HTTP pool, and resolves
+//! `"provider:model"` names for `generate_text`, `stream_text`, `embed` and `embed_many`.
+
+use crate::config::{DittoConfig, ProviderConfig, ProviderKind};
+use crate::error::{Error, Result};
+use crate::generate;
+use crate::http::{HttpClient, HttpConfig};
+use crate::model::{EmbeddingModel, LanguageModel};
+use crate::providers::mock::MockProvider;
+use crate::providers::openai::{self, OpenAiProvider};
+use crate::providers::{ProviderSettings, Secret};
+use crate::registry::{Provider, ProviderHandle, ProviderRegistry};
+use crate::stream::TextStream;
+use crate::types::{EmbedManyResult, EmbedRequest, EmbedResult, GenerateTextResult, TextRequest};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The client. Cheap to clone; clones share the connection pool.
+#[derive(Debug, Clone)]
+pub struct Ditto {
+    registry: Arc<ProviderRegistry>,
+}
+
+impl Ditto {
+    /// Providers from the environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, ...) plus `mock`.
+    pub fn from_env() -> Result<Self> {
+        Self::builder().from_env().build()
+    }
+
+    /// A builder with nothing configured but the `mock` provider.
+    pub fn builder() -> DittoBuilder {
+        DittoBuilder::default()
+    }
+
+    /// A client from a [`DittoConfig`] (what the bindings pass).
+    pub fn from_config(config: DittoConfig) -> Result<Self> {
+        let mut b = Self::builder();
+        if config.from_env {
+            b = b.from_env();
+        }
+        if let Some(ms) = config.timeout_ms {
+            b = b.timeout(Duration::from_millis(ms));
+        }
+        if let Some(ms) = config.connect_timeout_ms {
+            b.http.connect_timeout = Duration::from_millis(ms);
+        }
+        if let Some(n) = config.max_retries {
+            b = b.max_retries(n);
+        }
+        for (name, provider) in config.providers {
+            b = b.provider(name, provider);
+        }
+        b.build()
+    }
+
+    /// The provider names this client knows.
+    pub fn providers(&self) -> Vec<&str> {
+        self.registry.names()
+    }
+
+    /// The chat model named `"provider:model"`.
+    pub fn language_model(&self, model: &str) -> Result<Arc<dyn LanguageModel>> {
+        self.registry.language_model(model)
+    }
+
+    /// The embedding model named `"provider:model"`.
+    pub fn embedding_model(&self, model: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        self.registry.embedding_model(model)
+    }
+
+    /// Generate text (non-streaming).
+    pub async fn generate_text(&self, request: TextRequest) -> Result<GenerateTextResult> {
+        let model = self.language_model(&request.model)?;
+        generate::generate_text(model.as_ref(), &request).await
+    }
+
+    /// Stream text. Dropping the stream cancels the upstream request.
+    pub async fn stream_text(&self, request: TextRequest) -> Result<TextStream> {
+        let model = self.language_model(&request.model)?;
+        generate::stream_text(model.as_ref(), &request).await
+    }
+
+    /// Embed one text.
+    pub async fn embed(&self, model: &str, value: impl Into<String>) -> Result<EmbedResult> {
+        let request = EmbedRequest::new(model, vec![value.into()]);
+        let m = self.embedding_model(model)?;
+        generate::embed(m.as_ref(), &request).await
+    }
+
+    /// Embed many texts (batched, in order).
+    pub async fn embed_many(&self, request: EmbedRequest) -> Result<EmbedManyResult> {
+        let m = self.embedding_model(&request.model)?;
+        generate::embed_many(m.as_ref(), &request).await
+    }
+}
+
+/// Builds a [`Ditto`].
+#[derive(Debug, Default)]
+pub struct DittoBuilder {
+    read_env: bool,
+    configs: BTreeMap<String, ProviderConfig>,
+    custom: BTreeMap<String, ProviderHandle>,
+    http: HttpConfig,
+}
+
+impl DittoBuilder {
+    /// Also read providers from the environment; explicit settings win field by field.
+    pub fn from_env(mut self) -> Self {
+        self.read_env = true;
+        self
+    }
+
+    /// Configure a provider by name.
+    pub fn provider(mut self, name: impl Into<String>, config: ProviderConfig) -> Self {
+        self.configs.insert(name.into(), config);
+        self
+    }
+
+    /// Configure an OpenAI-compatible service under `name`.
+    pub fn openai_compatible(
+        self,
+        name: impl Into<String>,
+        base_url: impl Into<String>,
+        api_key: Option<String>,
+    ) -> Self {
+        let mut config = ProviderConfig::new()
+            .kind(ProviderKind::OpenaiCompatible)
+            .base_url(base_url);
+        config.api_key = api_key;
+        self.provider(name, config)
+    }
+
+    /// Register a user-supplied provider.
+    pub fn custom_provider(mut self, name: impl Into<String>, provider: Arc<dyn Provider>) -> Self {
+        self.custom
+            .insert(name.into(), ProviderHandle::Custom(provider));
+        self
+    }
+
+    /// Replace the mock provider (e.g. one with scripts).
+    pub fn mock(mut self, mock: MockProvider) -> Self {
+        self.custom
+            .insert("mock".into(), ProviderHandle::Mock(mock));
+        self
+    }
+
+    /// Total deadline of non-streaming calls, and the first-byte and idle timeouts of streams.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.http.total_timeout = Some(timeout);
+        self.http.first_byte_timeout = timeout;
+        self.http.idle_timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (default 2).
+    pub fn max_retries(mut self, n: u32) -> Self {
+        self.http.retry.max_retries = n;
+        self
+    }
+
+    /// Replace the whole HTTP configuration.
+    pub fn http_config(mut self, http: HttpConfig) -> Self {
+        self.http = http;
+        self
+    }
+
+    /// Build the client.
+    pub fn build(self) -> Result<Ditto> {
+        let http = HttpClient::new(self.http)?;
+        let mut registry = ProviderRegistry::new();
+        registry.register("mock", ProviderHandle::Mock(MockProvider::new()));
+        let mut configs = self.configs;
+        if self.read_env {
+            registry.enable_env_fallback(http.clone());
+            let env_openai =
+                std::env::var("OPENAI_API_KEY").is_ok() || std::env::var("OPENAI_BASE_URL").is_ok();
+            if env_openai {
+                configs.entry("openai".into()).or_default();
+            }
+        }
+        for (name, config) in configs {
+            let handle = build_provider(&name, config, self.read_env, &http)?;
+            registry.register(name, handle);
+        }
+        for (name, handle) in self.custom {
+            registry.register(name, handle);
+        }
+        Ok(Ditto {
+            registry: Arc::new(registry),
+        })
+    }
+}
+
+fn env_var(provider: &str, suffix: &str) -> Option<String> {
+    let prefix = provider.to_ascii_uppercase().replace(['-', '.'], "_");
+    std::env::var(format!("{prefix}_{suffix}"))
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+fn build_provider(
+    name: &str,
+    config: ProviderConfig,
+    read_env: bool,
+    http: &HttpClient,
+) -> Result<ProviderHandle> {
+    let kind = config.kind.unwrap_or(match name {
+        "openai" => ProviderKind::Openai,
+        "mock" => ProviderKind::Mock,
+        _ => ProviderKind::OpenaiCompatible,
+    });
+    let from_env = |suffix: &str| {
+        if read_env {
+            env_var(name, suffix)
+        } else {
+            None
+        }
+    };
+    match kind {
+        ProviderKind::Mock => Ok(ProviderHandle::Mock(MockProvider::new())),
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
+            let base_url = config.base_url.or_else(|| from_env("BASE_URL"));
+            let base_url = match (kind, base_url) {
+                (_, Some(url)) => url,
+                (ProviderKind::Openai, None) => openai::DEFAULT_BASE_URL.to_owned(),
+                _ => {
+                    return Err(Error::config(format!(
+                        "providers.{name}.base_url is required for an OpenAI-compatible provider"
+                    )))
+                }
+            };
+            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+                return Err(Error::config(format!(
+                    "providers.{name}.base_url must start with http:// or https://, got `{base_url}`"
+                )));
+            }
+            let api_key = config.api_key.or_else(|| from_env("API_KEY"));
+            if api_key.is_none() && base_url.trim_end_matches('/') == openai::DEFAULT_BASE_URL {
+                return Err(Error::config(format!(
+                    "providers.{name}.api_key is required for {base_url} (or set OPENAI_API_KEY)"
+                )));
+            }
+            let mut settings = ProviderSettings::new(name, base_url);
+            settings.api_key = api_key.map(Secret::new);
+            settings.headers = config.headers;
+            settings.query = config.query;
+            let org = config.organization.or_else(|| from_env("ORG_ID"));
+            let project = config.project.or_else(|| from_env("PROJECT_ID"));
+            if let Some(org) = org {
+                settings.headers.insert("openai-organization".into(), org);
+            }
+            if let Some(project) = project {
+                settings.headers.insert("openai-project".into(), project);
+            }
+            Ok(ProviderHandle::OpenAi(OpenAiProvider::new(
+                settings,
+                http.clone(),
+            )))
+        }
+    }
+}

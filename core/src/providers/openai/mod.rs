@@ -1,0 +1,189 @@
+//! OpenAI Chat Completions and Embeddings, also serving every OpenAI-compatible service through
+//! a base URL. Translation lives in `request` / `response` / `stream` / `embedding` / `error`;
+//! this file only wires them to the HTTP layer.
+
+pub mod embedding;
+pub mod error;
+pub mod request;
+pub mod response;
+pub mod stream;
+pub mod usage;
+
+use crate::error::Result;
+use crate::http::sse::SseLimits;
+use crate::http::{HttpClient, HttpRequest};
+use crate::model::{EmbeddingCall, EmbeddingModel, LanguageModel, ModelStream};
+use crate::providers::sse_decode::decode_sse;
+use crate::providers::ProviderSettings;
+use crate::types::{CallOptions, EmbeddingResponse, ModelResponse};
+use request::ChatDialect;
+use std::sync::Arc;
+
+/// The official API's base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.openai.com/v1";
+
+/// An OpenAI or OpenAI-compatible provider.
+#[derive(Debug, Clone)]
+pub struct OpenAiProvider {
+    settings: Arc<ProviderSettings>,
+    http: HttpClient,
+    dialect: ChatDialect,
+}
+
+impl OpenAiProvider {
+    /// A provider over `settings`, sending through `http`.
+    pub fn new(settings: ProviderSettings, http: HttpClient) -> Self {
+        let official = settings.base_url.trim_end_matches('/') == DEFAULT_BASE_URL;
+        let dialect = ChatDialect {
+            openai_reasoning_rules: official || settings.name == "openai",
+            supports_top_k: false,
+        };
+        OpenAiProvider {
+            settings: Arc::new(settings),
+            http,
+            dialect,
+        }
+    }
+
+    /// A chat model.
+    pub fn chat_model(&self, model_id: &str) -> OpenAiChatModel {
+        OpenAiChatModel {
+            provider: self.clone(),
+            model_id: model_id.to_owned(),
+        }
+    }
+
+    /// An embedding model.
+    pub fn embedding_model(&self, model_id: &str) -> OpenAiEmbeddingModel {
+        OpenAiEmbeddingModel {
+            provider: self.clone(),
+            model_id: model_id.to_owned(),
+        }
+    }
+
+    fn option_keys(&self) -> Vec<&str> {
+        let name = self.settings.name.as_str();
+        if name == "openai" {
+            vec!["openai"]
+        } else {
+            vec![name, "openai"]
+        }
+    }
+
+    fn request(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        options_headers: &std::collections::BTreeMap<String, String>,
+        max_retries: Option<u32>,
+    ) -> HttpRequest {
+        let mut req = HttpRequest::post_json(self.settings.url(path), body);
+        if let Some(key) = &self.settings.api_key {
+            req = req.header("authorization", format!("Bearer {}", key.expose()));
+        }
+        req.headers.extend(
+            self.settings
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone())),
+        );
+        req.headers
+            .extend(options_headers.iter().map(|(k, v)| (k.clone(), v.clone())));
+        req.max_retries = max_retries;
+        req
+    }
+
+    fn map_error(
+        &self,
+    ) -> impl Fn(u16, &reqwest::header::HeaderMap, &[u8]) -> crate::Error + Send + Sync + '_ {
+        move |status, headers, body| error::map_error(&self.settings.name, status, headers, body)
+    }
+}
+
+/// An OpenAI Chat Completions model.
+#[derive(Debug, Clone)]
+pub struct OpenAiChatModel {
+    provider: OpenAiProvider,
+    model_id: String,
+}
+
+#[async_trait::async_trait]
+impl LanguageModel for OpenAiChatModel {
+    fn provider(&self) -> &str {
+        &self.provider.settings.name
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn generate(&self, options: &CallOptions) -> Result<ModelResponse> {
+        let p = &self.provider;
+        let keys = p.option_keys();
+        let (body, warnings) =
+            request::build_chat_request(&self.model_id, options, &keys, p.dialect, false)?;
+        let req = p.request(
+            "/chat/completions",
+            &body,
+            &options.headers,
+            options.max_retries,
+        );
+        let resp = p.http.send(&req, &p.map_error()).await?;
+        let headers = super::safe_headers(&resp.headers);
+        let bytes = resp.bytes().await?;
+        let mut out = response::parse_chat_response(&p.settings.name, &bytes)?;
+        out.warnings = warnings;
+        out.response.headers = headers;
+        Ok(out)
+    }
+
+    async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
+        let p = &self.provider;
+        let keys = p.option_keys();
+        let (body, warnings) =
+            request::build_chat_request(&self.model_id, options, &keys, p.dialect, true)?;
+        let req = p.request(
+            "/chat/completions",
+            &body,
+            &options.headers,
+            options.max_retries,
+        );
+        let resp = p.http.send(&req, &p.map_error()).await?;
+        let decoder = stream::ChatStreamDecoder::new(&p.settings.name, options.include_raw_chunks);
+        Ok(ModelStream {
+            warnings,
+            events: decode_sse(resp.byte_stream(), SseLimits::default(), decoder),
+        })
+    }
+}
+
+/// An OpenAI embedding model.
+#[derive(Debug, Clone)]
+pub struct OpenAiEmbeddingModel {
+    provider: OpenAiProvider,
+    model_id: String,
+}
+
+#[async_trait::async_trait]
+impl EmbeddingModel for OpenAiEmbeddingModel {
+    fn provider(&self) -> &str {
+        &self.provider.settings.name
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn embed(&self, call: &EmbeddingCall) -> Result<EmbeddingResponse> {
+        let p = &self.provider;
+        let body = embedding::build_embedding_request(&self.model_id, call, &p.option_keys());
+        let req = p.request("/embeddings", &body, &call.headers, call.max_retries);
+        let resp = p.http.send(&req, &p.map_error()).await?;
+        let bytes = resp.bytes().await?;
+        embedding::parse_embedding_response(&p.settings.name, call.values.len(), &bytes)
+    }
+}
+
+#[cfg(test)]
+#[path = "openai_tests.rs"]
+mod tests;

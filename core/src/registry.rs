@@ -1,0 +1,138 @@
+//! Resolves `"provider:model"` names to models. Built-in providers are a closed set
+//! ([`ProviderHandle`]); anything else plugs in through the object-safe [`Provider`] trait.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::HttpClient;
+use crate::model::{EmbeddingModel, LanguageModel};
+use crate::providers::mock::MockProvider;
+use crate::providers::openai::OpenAiProvider;
+use crate::providers::{ProviderSettings, Secret};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A user-supplied provider.
+pub trait Provider: Send + Sync + std::fmt::Debug {
+    /// The chat model `model_id`.
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>>;
+
+    /// The embedding model `model_id`; unsupported unless overridden.
+    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("this provider has no embedding models (asked for `{model_id}`)"),
+        ))
+    }
+}
+
+/// One registered provider.
+#[derive(Debug, Clone)]
+pub enum ProviderHandle {
+    /// OpenAI or an OpenAI-compatible service.
+    OpenAi(OpenAiProvider),
+    /// The deterministic mock.
+    Mock(MockProvider),
+    /// A user-supplied provider.
+    Custom(Arc<dyn Provider>),
+}
+
+impl ProviderHandle {
+    fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Ok(match self {
+            ProviderHandle::OpenAi(p) => Arc::new(p.chat_model(model_id)),
+            ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
+            ProviderHandle::Custom(p) => p.language_model(model_id)?,
+        })
+    }
+
+    fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        Ok(match self {
+            ProviderHandle::OpenAi(p) => Arc::new(p.embedding_model(model_id)),
+            ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
+            ProviderHandle::Custom(p) => p.embedding_model(model_id)?,
+        })
+    }
+}
+
+/// Split `"provider:model"`. The model part may itself contain `:` (`ollama:llama3:8b`).
+pub fn parse_model_spec(spec: &str) -> Result<(&str, &str)> {
+    match spec.split_once(':') {
+        Some((p, m)) if !p.is_empty() && !m.is_empty() => Ok((p, m)),
+        _ => Err(Error::invalid_request(format!(
+            "model must be written `provider:model` (e.g. `openai:gpt-4o-mini`), got `{spec}`"
+        ))),
+    }
+}
+
+/// The providers a client knows, by name.
+#[derive(Debug, Clone, Default)]
+pub struct ProviderRegistry {
+    providers: BTreeMap<String, ProviderHandle>,
+    /// When set, an unknown provider `foo` resolves to an OpenAI-compatible service if
+    /// `FOO_BASE_URL` is set (with `FOO_API_KEY` when present).
+    env_fallback: Option<HttpClient>,
+}
+
+impl ProviderRegistry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add or replace a provider.
+    pub fn register(&mut self, name: impl Into<String>, handle: ProviderHandle) {
+        self.providers.insert(name.into(), handle);
+    }
+
+    /// Resolve unknown providers from `<NAME>_BASE_URL` / `<NAME>_API_KEY`.
+    pub fn enable_env_fallback(&mut self, http: HttpClient) {
+        self.env_fallback = Some(http);
+    }
+
+    /// Names of the registered providers.
+    pub fn names(&self) -> Vec<&str> {
+        self.providers.keys().map(String::as_str).collect()
+    }
+
+    fn handle(&self, provider: &str) -> Result<ProviderHandle> {
+        if let Some(h) = self.providers.get(provider) {
+            return Ok(h.clone());
+        }
+        if let Some(http) = &self.env_fallback {
+            let prefix = provider.to_ascii_uppercase().replace(['-', '.'], "_");
+            if let Ok(base_url) = std::env::var(format!("{prefix}_BASE_URL")) {
+                let mut settings = ProviderSettings::new(provider, base_url);
+                settings.api_key = std::env::var(format!("{prefix}_API_KEY"))
+                    .ok()
+                    .map(Secret::new);
+                return Ok(ProviderHandle::OpenAi(OpenAiProvider::new(
+                    settings,
+                    http.clone(),
+                )));
+            }
+        }
+        let hint = if provider == "openai" {
+            " (set OPENAI_API_KEY, or configure it on the client)".to_owned()
+        } else {
+            format!(
+                " (configure it on the client, or set {}_BASE_URL for an OpenAI-compatible service)",
+                provider.to_ascii_uppercase().replace(['-', '.'], "_")
+            )
+        };
+        Err(Error::config(format!(
+            "provider `{provider}` is not configured{hint}; configured: {}",
+            self.names().join(", ")
+        )))
+    }
+
+    /// The chat model named `"provider:model"`.
+    pub fn language_model(&self, spec: &str) -> Result<Arc<dyn LanguageModel>> {
+        let (provider, model) = parse_model_spec(spec)?;
+        self.handle(provider)?.language_model(model)
+    }
+
+    /// The embedding model named `"provider:model"`.
+    pub fn embedding_model(&self, spec: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        let (provider, model) = parse_model_spec(spec)?;
+        self.handle(provider)?.embedding_model(model)
+    }
+}
