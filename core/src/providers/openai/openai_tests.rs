@@ -238,7 +238,7 @@ fn decode(lines: &[&str]) -> crate::Result<Vec<StreamEvent>> {
             &mut out,
         )?;
     }
-    d.on_end(&mut out)?;
+    d.on_end(false, &mut out)?;
     Ok(out)
 }
 

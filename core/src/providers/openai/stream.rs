@@ -277,18 +277,21 @@ impl ChunkDecoder for ChatStreamDecoder {
         self.on_chunk(&chunk, out)
     }
 
-    fn on_end(&mut self, out: &mut Vec<StreamEvent>) -> Result<()> {
+    fn on_end(&mut self, truncated: bool, out: &mut Vec<StreamEvent>) -> Result<()> {
         if self.finished {
             return Ok(());
         }
-        // Some compatible servers omit `[DONE]`; a finish reason means the answer is complete.
+        // Some compatible servers omit `[DONE]` or its closing blank line; a finish reason
+        // means the answer is complete.
         if self.raw_finish.is_some() {
             return self.finish(out);
         }
-        Err(Error::stream(
-            "the stream ended before the model finished (no finish_reason and no [DONE])",
-        )
-        .with_provider(self.provider_key.clone()))
+        let what = if truncated {
+            "the stream ended in the middle of an event, before the model finished"
+        } else {
+            "the stream ended before the model finished (no finish_reason and no [DONE])"
+        };
+        Err(Error::stream(what).with_provider(self.provider_key.clone()))
     }
 
     fn is_finished(&self) -> bool {
