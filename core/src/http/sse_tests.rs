@@ -752,16 +752,10 @@ fn reference(input: &[u8], limits: SseLimits) -> Outcome {
                 }
             }
             "event" => event_type = value.to_owned(),
-            "id" => {
-                if !value.contains('\0') {
-                    last_id = value.to_owned();
-                }
-            }
-            "retry" => {
-                if !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) {
-                    if let Ok(ms) = value.parse::<u64>() {
-                        retry = Some(ms);
-                    }
+            "id" if !value.contains('\0') => last_id = value.to_owned(),
+            "retry" if !value.is_empty() && value.chars().all(|c| c.is_ascii_digit()) => {
+                if let Ok(ms) = value.parse::<u64>() {
+                    retry = Some(ms);
                 }
             }
             _ => {}

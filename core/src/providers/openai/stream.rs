@@ -165,6 +165,8 @@ impl ChatStreamDecoder {
         call: &Value,
         out: &mut Vec<StreamEvent>,
     ) -> Result<()> {
+        // Reasoning precedes the call: the call closes the reasoning block.
+        self.close_reasoning(out);
         let index = call
             .get("index")
             .and_then(Value::as_u64)
