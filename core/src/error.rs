@@ -118,9 +118,15 @@ impl fmt::Display for ErrorKind {
 pub const MAX_ERROR_BODY_BYTES: usize = 16 * 1024;
 
 /// A failure anywhere in the SDK: a [`kind`](Error::kind), a message, and what the provider said.
-#[derive(Debug, thiserror::Error)]
-#[error("{kind}: {message}")]
+///
+/// One pointer wide, so `Result<T>` stays small.
+#[derive(Debug)]
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     status: Option<u16>,
@@ -128,8 +134,22 @@ pub struct Error {
     code: Option<String>,
     body: Option<String>,
     retry_after: Option<Duration>,
-    #[source]
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.inner.kind, self.inner.message)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// The SDK's result type.
@@ -139,14 +159,16 @@ impl Error {
     /// A new error of `kind` with a human-readable message.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            message: message.into(),
-            status: None,
-            provider: None,
-            code: None,
-            body: None,
-            retry_after: None,
-            source: None,
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                status: None,
+                provider: None,
+                code: None,
+                body: None,
+                retry_after: None,
+                source: None,
+            }),
         }
     }
 
@@ -177,19 +199,19 @@ impl Error {
 
     /// Attach the HTTP status the provider answered with.
     pub fn with_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
+        self.inner.status = Some(status);
         self
     }
 
     /// Attach the provider name.
     pub fn with_provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
+        self.inner.provider = Some(provider.into());
         self
     }
 
     /// Attach the provider's own error code (`"context_length_exceeded"`, ...).
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+        self.inner.code = Some(code.into());
         self
     }
 
@@ -203,67 +225,67 @@ impl Error {
             }
             body.truncate(cut);
         }
-        self.body = Some(body);
+        self.inner.body = Some(body);
         self
     }
 
     /// Attach how long the provider asked us to wait before retrying.
     pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
-        self.retry_after = Some(retry_after);
+        self.inner.retry_after = Some(retry_after);
         self
     }
 
     /// Attach the underlying cause.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Box::new(source));
+        self.inner.source = Some(Box::new(source));
         self
     }
 
     /// The stable category of this error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The human-readable message (without the kind prefix).
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// The HTTP status the provider answered with, when there was one.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
 
     /// The provider that produced the error, when known.
     pub fn provider(&self) -> Option<&str> {
-        self.provider.as_deref()
+        self.inner.provider.as_deref()
     }
 
     /// The provider's own error code, when it sent one.
     pub fn code(&self) -> Option<&str> {
-        self.code.as_deref()
+        self.inner.code.as_deref()
     }
 
     /// The provider's response body (cut to [`MAX_ERROR_BODY_BYTES`]), when there was one.
     pub fn body(&self) -> Option<&str> {
-        self.body.as_deref()
+        self.inner.body.as_deref()
     }
 
     /// How long the provider asked to wait before retrying, when it said.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner.retry_after
     }
 
     /// A serializable summary, used by stream `error` events and the bindings.
     pub fn to_info(&self) -> ErrorInfo {
         ErrorInfo {
-            kind: self.kind,
-            message: self.message.clone(),
-            status: self.status,
-            provider: self.provider.clone(),
-            code: self.code.clone(),
-            body: self.body.clone(),
-            retry_after_ms: self.retry_after.map(|d| d.as_millis() as u64),
+            kind: self.inner.kind,
+            message: self.inner.message.clone(),
+            status: self.inner.status,
+            provider: self.inner.provider.clone(),
+            code: self.inner.code.clone(),
+            body: self.inner.body.clone(),
+            retry_after_ms: self.inner.retry_after.map(|d| d.as_millis() as u64),
         }
     }
 }
@@ -271,11 +293,11 @@ impl Error {
 impl From<ErrorInfo> for Error {
     fn from(info: ErrorInfo) -> Self {
         let mut err = Error::new(info.kind, info.message);
-        err.status = info.status;
-        err.provider = info.provider;
-        err.code = info.code;
-        err.body = info.body;
-        err.retry_after = info.retry_after_ms.map(Duration::from_millis);
+        err.inner.status = info.status;
+        err.inner.provider = info.provider;
+        err.inner.code = info.code;
+        err.inner.body = info.body;
+        err.inner.retry_after = info.retry_after_ms.map(Duration::from_millis);
         err
     }
 }
