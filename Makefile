@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_INCREMENTAL ?= 0
 STAGES := .stage-times
 
-.PHONY: test deps fmt-check clippy test-rust test-examples mock fmt clean-stages
+.PHONY: test deps fmt-check clippy test-rust test-examples test-gateway test-python test-node test-go mock fmt clean-stages
 
 # Run a stage and record how long it took.
 define stage
@@ -24,6 +24,10 @@ test: clean-stages
 	$(call stage,clippy,$(MAKE) --no-print-directory clippy)
 	$(call stage,rust tests,$(MAKE) --no-print-directory test-rust)
 	$(call stage,examples,$(MAKE) --no-print-directory test-examples)
+	$(call stage,gateway,$(MAKE) --no-print-directory test-gateway)
+	$(call stage,python,$(MAKE) --no-print-directory test-python)
+	$(call stage,node,$(MAKE) --no-print-directory test-node)
+	$(call stage,go,$(MAKE) --no-print-directory test-go)
 	@echo "==> stage times"; cat $(STAGES); rm -f $(STAGES)
 
 clean-stages:
@@ -49,6 +53,19 @@ test-rust:
 
 test-examples:
 	bash tests/scripts/examples_smoke.sh
+
+# Each suite owns a script that installs what it needs and runs its tests.
+test-gateway:
+	if [ -f gateway/scripts/test.sh ]; then bash gateway/scripts/test.sh; else echo "gateway: no suite yet"; fi
+
+test-python:
+	if [ -f bindings/python/scripts/test.sh ]; then bash bindings/python/scripts/test.sh; else echo "python: no suite yet"; fi
+
+test-node:
+	if [ -f bindings/node/scripts/test.sh ]; then bash bindings/node/scripts/test.sh; else echo "node: no suite yet"; fi
+
+test-go:
+	if [ -f bindings/go/scripts/test.sh ]; then bash bindings/go/scripts/test.sh; else echo "go: no suite yet"; fi
 
 mock:
 	cargo run -p ditto-mock-upstream -- --port 9000

@@ -1,0 +1,1 @@
+//! Node binding (being built: see the open Node issue).

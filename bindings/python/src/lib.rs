@@ -1,0 +1,1 @@
+//! Python binding (being built: see the open Python issue).

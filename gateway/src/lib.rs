@@ -1,0 +1,1 @@
+//! ditto-gateway (being built: see the open gateway issue).
