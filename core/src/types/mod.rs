@@ -9,6 +9,7 @@ mod data;
 mod embedding;
 mod event;
 mod finish;
+pub mod interop;
 mod message;
 mod options;
 mod request;
