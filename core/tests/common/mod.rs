@@ -101,10 +101,25 @@ pub fn check_snapshot(path: &Path, actual: &Value) {
             .unwrap_or_else(|_| panic!("missing snapshot {}", path.display())),
     )
     .unwrap();
-    assert_eq!(
-        actual,
-        &expected,
+    assert!(
+        json_close(actual, &expected),
         "snapshot mismatch for {} (rerun with DITTO_UPDATE_SNAPSHOTS=1 and review the diff)\nactual: {pretty}",
         path.display()
     );
+}
+
+/// JSON equality where numbers match within a relative 1e-6 (embeddings are f32; JSON float
+/// parsing need not round-trip the last bit).
+pub fn json_close(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            x == y || (x - y).abs() <= 1e-6 * x.abs().max(y.abs())
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_close(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_close(v, w)))
+        }
+        _ => a == b,
+    }
 }
