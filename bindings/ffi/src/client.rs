@@ -1,0 +1,153 @@
+//! `DittoClient`: create / free, and the blocking JSON calls (`generate_text`, `embed`).
+
+use crate::cancel::{block_on_cancellable, token, DittoCancel};
+use crate::request;
+use crate::util::{arg_str, bad_argument, guarded, Failure, Outcome};
+use crate::DITTO_OK;
+use ditto_llm::{Ditto, DittoConfig};
+use serde::Serialize;
+use std::ffi::c_char;
+
+/// A client: providers plus one connection pool. Thread-safe; share it freely.
+#[derive(Debug)]
+pub struct DittoClient {
+    pub(crate) ditto: Ditto,
+}
+
+/// Borrow a client argument.
+///
+/// # Safety
+/// `client` must be NULL or a live client from `ditto_client_new`.
+pub(crate) unsafe fn client_ref<'a>(client: *const DittoClient) -> Result<&'a Ditto, Failure> {
+    // SAFETY: guaranteed by the caller; shared access only.
+    match unsafe { client.as_ref() } {
+        Some(c) => Ok(&c.ditto),
+        None => Err(bad_argument("`client` is NULL")),
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, Failure> {
+    serde_json::to_string(value)
+        .map_err(|e| ditto_llm::Error::internal(format!("cannot serialize the result: {e}")).into())
+}
+
+fn finish(result: Result<String, Failure>) -> Outcome {
+    match result {
+        Ok(json) => (DITTO_OK, Some(json)),
+        Err(f) => f.outcome(),
+    }
+}
+
+/// Create a client from a `DittoConfig` JSON
+/// (`{"providers": {"openai": {"api_key", "base_url"}}, "from_env": true, "timeout_ms", ...}`);
+/// NULL means `{}` (providers from the environment). On success `*out_client` holds the client
+/// (release it with `ditto_client_free`); on failure `*out_error` holds an `ErrorInfo` JSON.
+///
+/// # Safety
+/// `config_json` must be NULL or a NUL-terminated string; `out_client` must be writable;
+/// `out_error` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_client_new(
+    config_json: *const c_char,
+    out_client: *mut *mut DittoClient,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller guarantees the pointers; `guarded` only writes through `out_error`.
+    unsafe {
+        guarded(out_error, || {
+            if out_client.is_null() {
+                return bad_argument("`out_client` is NULL").outcome();
+            }
+            // SAFETY: checked non-null; the caller guarantees it is writable.
+            *out_client = std::ptr::null_mut();
+            let made = (|| {
+                let config = if config_json.is_null() {
+                    DittoConfig::default()
+                } else {
+                    request::config(arg_str(config_json, "config_json")?)?
+                };
+                // Building a client may touch tokio (the HTTP pool); do it inside the runtime.
+                let rt = crate::runtime::runtime()?;
+                let _entered = rt.enter();
+                Ok::<_, Failure>(Ditto::from_config(config)?)
+            })();
+            match made {
+                Ok(ditto) => {
+                    // SAFETY: as above.
+                    *out_client = Box::into_raw(Box::new(DittoClient { ditto }));
+                    (DITTO_OK, None)
+                }
+                Err(f) => f.outcome(),
+            }
+        })
+    }
+}
+
+/// Release a client. Streams opened from it keep working until they are freed. NULL is ignored.
+///
+/// # Safety
+/// `client` must be NULL or a client from `ditto_client_new`, freed only once, with no call on
+/// it still running.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_client_free(client: *mut DittoClient) {
+    if client.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: the caller guarantees `client` came from `Box::into_raw` and is freed once.
+        drop(unsafe { Box::from_raw(client) });
+    }));
+}
+
+/// Generate text: `request_json` is a `TextRequest` JSON; on `DITTO_OK` `*out_json` is the
+/// `GenerateTextResult` JSON, otherwise an `ErrorInfo` JSON. Blocks the calling thread;
+/// triggering `cancel` (may be NULL) makes it return a `cancelled` error promptly.
+///
+/// # Safety
+/// `client` must be a live client, `request_json` a NUL-terminated string, `cancel` NULL or a
+/// live token, and `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_generate_text(
+    client: *const DittoClient,
+    request_json: *const c_char,
+    cancel: *const DittoCancel,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller guarantees every pointer (see above).
+    unsafe {
+        guarded(out_json, || {
+            finish((|| {
+                let ditto = client_ref(client)?;
+                let request = request::text_request(arg_str(request_json, "request_json")?)?;
+                let result = block_on_cancellable(token(cancel), ditto.generate_text(request))?;
+                to_json(&result)
+            })())
+        })
+    }
+}
+
+/// Embed texts: `request_json` is an `EmbedRequest` JSON (`{"model", "input": [...]}`); on
+/// `DITTO_OK` `*out_json` is the `EmbedManyResult` JSON (`{"embeddings", "usage", "warnings"}`),
+/// otherwise an `ErrorInfo` JSON. Blocking and cancellable like `ditto_generate_text`.
+///
+/// # Safety
+/// As `ditto_generate_text`.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_embed(
+    client: *const DittoClient,
+    request_json: *const c_char,
+    cancel: *const DittoCancel,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller guarantees every pointer (see above).
+    unsafe {
+        guarded(out_json, || {
+            finish((|| {
+                let ditto = client_ref(client)?;
+                let request = request::embed_request(arg_str(request_json, "request_json")?)?;
+                let result = block_on_cancellable(token(cancel), ditto.embed_many(request))?;
+                to_json(&result)
+            })())
+        })
+    }
+}

@@ -1,0 +1,226 @@
+//! `DittoStream`: a text stream pumped by a task on the shared runtime into a bounded queue, and
+//! pulled one event at a time by the caller.
+
+use crate::client::{client_ref, DittoClient};
+use crate::request;
+use crate::util::{arg_str, bad_argument, error_json, guarded, panic_json, Failure, Outcome};
+use crate::{DITTO_DONE, DITTO_ERROR, DITTO_OK, DITTO_PANIC, DITTO_PENDING};
+use ditto_llm::{Ditto, Error, ErrorKind, TextRequest};
+use futures_util::{FutureExt, StreamExt};
+use std::ffi::c_char;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::task::AbortHandle;
+
+/// Events queued ahead of a slow reader. When full, the pump waits: a slow reader slows the
+/// upstream read instead of growing memory.
+const QUEUE: usize = 32;
+
+/// An open text stream. `ditto_stream_next` pulls from it (one caller at a time);
+/// `ditto_stream_cancel` may be called from any thread while it is alive.
+#[derive(Debug)]
+pub struct DittoStream {
+    rx: Mutex<mpsc::Receiver<Outcome>>,
+    task: AbortHandle,
+    cancelled: AtomicBool,
+    cancel_reported: AtomicBool,
+}
+
+impl Drop for DittoStream {
+    fn drop(&mut self) {
+        // Dropping the task drops the `TextStream`, which closes the upstream connection.
+        self.task.abort();
+    }
+}
+
+/// Run the stream, sending each event (or the one error) as JSON.
+async fn pump(ditto: Ditto, request: TextRequest, tx: mpsc::Sender<Outcome>) {
+    let send = |item: Outcome| {
+        let tx = tx.clone();
+        async move { tx.send(item).await.is_ok() }
+    };
+    let work = async {
+        let mut stream = match ditto.stream_text(request).await {
+            Ok(s) => s,
+            Err(e) => {
+                send((DITTO_ERROR, Some(error_json(&e)))).await;
+                return;
+            }
+        };
+        while let Some(item) = stream.next().await {
+            let (outcome, last) = match item {
+                Ok(event) => match serde_json::to_string(&event) {
+                    Ok(json) => ((DITTO_OK, Some(json)), false),
+                    Err(e) => {
+                        let err = Error::internal(format!("cannot serialize an event: {e}"));
+                        ((DITTO_ERROR, Some(error_json(&err))), true)
+                    }
+                },
+                Err(e) => ((DITTO_ERROR, Some(error_json(&e))), true),
+            };
+            if !send(outcome).await || last {
+                return;
+            }
+        }
+    };
+    if let Err(panic) = AssertUnwindSafe(work).catch_unwind().await {
+        send((DITTO_PANIC, Some(panic_json(panic.as_ref())))).await;
+    }
+}
+
+impl DittoStream {
+    fn open(ditto: Ditto, request: TextRequest) -> Result<Self, Failure> {
+        let rt = crate::runtime::runtime()?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let task = rt.spawn(pump(ditto, request, tx)).abort_handle();
+        Ok(DittoStream {
+            rx: Mutex::new(rx),
+            task,
+            cancelled: AtomicBool::new(false),
+            cancel_reported: AtomicBool::new(false),
+        })
+    }
+
+    fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.task.abort();
+    }
+
+    /// After a cancel: one `cancelled` error, then done.
+    fn cancelled_outcome(&self) -> Outcome {
+        if self.cancel_reported.swap(true, Ordering::SeqCst) {
+            return (DITTO_DONE, None);
+        }
+        let err = Error::new(ErrorKind::Cancelled, "the stream was cancelled");
+        (DITTO_ERROR, Some(error_json(&err)))
+    }
+
+    fn next(&self, timeout: Option<Duration>) -> Result<Outcome, Failure> {
+        if self.cancelled.load(Ordering::SeqCst) {
+            return Ok(self.cancelled_outcome());
+        }
+        let mut rx = self.rx.lock().unwrap_or_else(|p| p.into_inner());
+        let got = match rx.try_recv() {
+            Ok(item) => Some(Some(item)),
+            Err(mpsc::error::TryRecvError::Disconnected) => Some(None),
+            Err(mpsc::error::TryRecvError::Empty) if timeout == Some(Duration::ZERO) => None,
+            Err(mpsc::error::TryRecvError::Empty) => {
+                let rt = crate::runtime::runtime()?;
+                rt.block_on(async {
+                    match timeout {
+                        Some(d) => tokio::time::timeout(d, rx.recv()).await.ok(),
+                        None => Some(rx.recv().await),
+                    }
+                })
+            }
+        };
+        if self.cancelled.load(Ordering::SeqCst) {
+            return Ok(self.cancelled_outcome());
+        }
+        Ok(match got {
+            None => (DITTO_PENDING, None),
+            Some(Some(item)) => item,
+            Some(None) => (DITTO_DONE, None),
+        })
+    }
+}
+
+/// Open a text stream for a `TextRequest` JSON. Returns at once: connection errors and errors
+/// the provider answers before the first byte arrive from the first `ditto_stream_next`. On
+/// success `*out_stream` holds the stream (release it with `ditto_stream_free`); on failure
+/// `*out_error` holds an `ErrorInfo` JSON.
+///
+/// # Safety
+/// `client` must be a live client, `request_json` a NUL-terminated string, `out_stream`
+/// writable, and `out_error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_stream_open(
+    client: *const DittoClient,
+    request_json: *const c_char,
+    out_stream: *mut *mut DittoStream,
+    out_error: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller guarantees every pointer (see above).
+    unsafe {
+        guarded(out_error, || {
+            if out_stream.is_null() {
+                return bad_argument("`out_stream` is NULL").outcome();
+            }
+            *out_stream = std::ptr::null_mut();
+            let opened = (|| {
+                let ditto = client_ref(client)?.clone();
+                let request = request::text_request(arg_str(request_json, "request_json")?)?;
+                DittoStream::open(ditto, request)
+            })();
+            match opened {
+                Ok(stream) => {
+                    *out_stream = Box::into_raw(Box::new(stream));
+                    (DITTO_OK, None)
+                }
+                Err(f) => f.outcome(),
+            }
+        })
+    }
+}
+
+/// Pull the next event, waiting at most `timeout_ms` (negative: wait as long as it takes; 0:
+/// do not wait). Returns `DITTO_OK` with a `StreamEvent` JSON in `*out_json`, `DITTO_PENDING`
+/// when nothing arrived in time, `DITTO_DONE` at the end, or `DITTO_ERROR` with the `ErrorInfo`
+/// JSON that ended the stream (after a cancel: one `cancelled` error, then `DITTO_DONE`).
+/// Call it from one thread at a time per stream.
+///
+/// # Safety
+/// `stream` must be a live stream and `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_stream_next(
+    stream: *mut DittoStream,
+    timeout_ms: i64,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller guarantees every pointer (see above); shared access only.
+    unsafe {
+        guarded(out_json, || {
+            let Some(stream) = stream.as_ref() else {
+                return bad_argument("`stream` is NULL").outcome();
+            };
+            let timeout = u64::try_from(timeout_ms).ok().map(Duration::from_millis);
+            match stream.next(timeout) {
+                Ok(outcome) => outcome,
+                Err(f) => f.outcome(),
+            }
+        })
+    }
+}
+
+/// Cancel a stream from any thread: the upstream request is dropped (its connection closed)
+/// and a blocked `ditto_stream_next` returns promptly with a `cancelled` error. Idempotent; NULL
+/// is ignored.
+///
+/// # Safety
+/// `stream` must be NULL or a live stream.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_stream_cancel(stream: *const DittoStream) {
+    // SAFETY: the caller guarantees the stream is alive; shared access only.
+    if let Some(stream) = unsafe { stream.as_ref() } {
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| stream.cancel()));
+    }
+}
+
+/// Release a stream, cancelling it if it is still running. NULL is ignored.
+///
+/// # Safety
+/// `stream` must be NULL or a stream from `ditto_stream_open`, freed only once, with no other
+/// call on it still running.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_stream_free(stream: *mut DittoStream) {
+    if stream.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: the caller guarantees `stream` came from `Box::into_raw` and is freed once.
+        drop(unsafe { Box::from_raw(stream) });
+    }));
+}
