@@ -6,8 +6,10 @@ use crate::error::{Error, Result};
 use crate::generate;
 use crate::http::{HttpClient, HttpConfig};
 use crate::model::{EmbeddingModel, LanguageModel};
+use crate::providers::anthropic::{self, AnthropicProvider};
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::{self, OpenAiProvider};
+use crate::providers::presets;
 use crate::providers::{ProviderSettings, Secret};
 use crate::registry::{Provider, ProviderHandle, ProviderRegistry};
 use crate::stream::TextStream;
@@ -173,10 +175,10 @@ impl DittoBuilder {
         let mut configs = self.configs;
         if self.read_env {
             registry.enable_env_fallback(http.clone());
-            let env_openai =
-                std::env::var("OPENAI_API_KEY").is_ok() || std::env::var("OPENAI_BASE_URL").is_ok();
-            if env_openai {
-                configs.entry("openai".into()).or_default();
+            for preset in presets::PRESETS {
+                if preset.in_env() {
+                    configs.entry(preset.name.into()).or_default();
+                }
             }
         }
         for (name, config) in configs {
@@ -205,46 +207,73 @@ fn build_provider(
     read_env: bool,
     http: &HttpClient,
 ) -> Result<ProviderHandle> {
-    let kind = config.kind.unwrap_or(match name {
-        "openai" => ProviderKind::Openai,
-        "mock" => ProviderKind::Mock,
+    let preset = presets::preset(name);
+    let kind = config.kind.unwrap_or(match (name, preset) {
+        ("mock", _) => ProviderKind::Mock,
+        (_, Some(p)) => p.kind,
         _ => ProviderKind::OpenaiCompatible,
     });
+    // A preset's variables apply only when the adapter is the preset's own.
+    let preset = preset.filter(|p| p.kind == kind);
     let from_env = |suffix: &str| {
-        if read_env {
-            env_var(name, suffix)
-        } else {
-            None
+        if !read_env {
+            return None;
         }
+        let named = preset.and_then(|p| match suffix {
+            "API_KEY" => presets::Preset::env(p.api_key_env),
+            "BASE_URL" => presets::Preset::env(p.base_url_env),
+            _ => None,
+        });
+        named.or_else(|| env_var(name, suffix))
     };
+    if kind == ProviderKind::Mock {
+        return Ok(ProviderHandle::Mock(MockProvider::new()));
+    }
+    let base_url = config
+        .base_url
+        .clone()
+        .or_else(|| from_env("BASE_URL"))
+        .or_else(|| preset.and_then(|p| p.default_base_url).map(str::to_owned))
+        .or_else(|| (kind == ProviderKind::Openai).then(|| openai::DEFAULT_BASE_URL.to_owned()))
+        .or_else(|| {
+            (kind == ProviderKind::Anthropic).then(|| anthropic::DEFAULT_BASE_URL.to_owned())
+        });
+    let Some(base_url) = base_url else {
+        return Err(Error::config(format!(
+            "providers.{name}.base_url is required for an OpenAI-compatible provider"
+        )));
+    };
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(Error::config(format!(
+            "providers.{name}.base_url must start with http:// or https://, got `{base_url}`"
+        )));
+    }
+    let api_key = config.api_key.clone().or_else(|| from_env("API_KEY"));
+    let official = [openai::DEFAULT_BASE_URL, anthropic::DEFAULT_BASE_URL]
+        .contains(&base_url.trim_end_matches('/'))
+        || preset.is_some_and(|p| {
+            p.key_required && p.default_base_url == Some(base_url.trim_end_matches('/'))
+        });
+    if api_key.is_none() && official {
+        let hint = preset
+            .and_then(|p| p.api_key_env.first())
+            .map(|v| format!(" (or set {v})"))
+            .unwrap_or_default();
+        return Err(Error::config(format!(
+            "providers.{name}.api_key is required for {base_url}{hint}"
+        )));
+    }
+    let mut settings = ProviderSettings::new(name, base_url);
+    settings.api_key = api_key.map(Secret::new);
+    settings.headers = config.headers;
+    settings.query = config.query;
     match kind {
-        ProviderKind::Mock => Ok(ProviderHandle::Mock(MockProvider::new())),
+        ProviderKind::Mock => Ok(ProviderHandle::Mock(MockProvider::new())), // handled above
+        ProviderKind::Anthropic => Ok(ProviderHandle::Anthropic(AnthropicProvider::new(
+            settings,
+            http.clone(),
+        ))),
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
-            let base_url = config.base_url.or_else(|| from_env("BASE_URL"));
-            let base_url = match (kind, base_url) {
-                (_, Some(url)) => url,
-                (ProviderKind::Openai, None) => openai::DEFAULT_BASE_URL.to_owned(),
-                _ => {
-                    return Err(Error::config(format!(
-                        "providers.{name}.base_url is required for an OpenAI-compatible provider"
-                    )))
-                }
-            };
-            if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-                return Err(Error::config(format!(
-                    "providers.{name}.base_url must start with http:// or https://, got `{base_url}`"
-                )));
-            }
-            let api_key = config.api_key.or_else(|| from_env("API_KEY"));
-            if api_key.is_none() && base_url.trim_end_matches('/') == openai::DEFAULT_BASE_URL {
-                return Err(Error::config(format!(
-                    "providers.{name}.api_key is required for {base_url} (or set OPENAI_API_KEY)"
-                )));
-            }
-            let mut settings = ProviderSettings::new(name, base_url);
-            settings.api_key = api_key.map(Secret::new);
-            settings.headers = config.headers;
-            settings.query = config.query;
             let org = config.organization.or_else(|| from_env("ORG_ID"));
             let project = config.project.or_else(|| from_env("PROJECT_ID"));
             if let Some(org) = org {

@@ -13,6 +13,8 @@ pub enum ProviderKind {
     OpenaiCompatible,
     /// The deterministic mock.
     Mock,
+    /// Anthropic Messages.
+    Anthropic,
 }
 
 /// One provider's settings. JSON: `{"api_key": "...", "base_url": "...", "headers": {...}}`.
@@ -21,8 +23,8 @@ pub enum ProviderKind {
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProviderConfig {
-    /// The adapter; inferred from the provider name when unset (`openai`, `mock`, otherwise
-    /// OpenAI-compatible).
+    /// The adapter; inferred from the provider name when unset (`openai`, `mock`, `anthropic`,
+    /// ..., otherwise OpenAI-compatible).
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<ProviderKind>,
     /// API key.

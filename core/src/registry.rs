@@ -4,6 +4,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpClient;
 use crate::model::{EmbeddingModel, LanguageModel};
+use crate::providers::anthropic::AnthropicProvider;
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::OpenAiProvider;
 use crate::providers::{ProviderSettings, Secret};
@@ -31,6 +32,8 @@ pub enum ProviderHandle {
     OpenAi(OpenAiProvider),
     /// The deterministic mock.
     Mock(MockProvider),
+    /// Anthropic Messages.
+    Anthropic(AnthropicProvider),
     /// A user-supplied provider.
     Custom(Arc<dyn Provider>),
 }
@@ -40,6 +43,7 @@ impl ProviderHandle {
         Ok(match self {
             ProviderHandle::OpenAi(p) => Arc::new(p.chat_model(model_id)),
             ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
+            ProviderHandle::Anthropic(p) => Arc::new(p.messages_model(model_id)),
             ProviderHandle::Custom(p) => p.language_model(model_id)?,
         })
     }
@@ -48,6 +52,11 @@ impl ProviderHandle {
         Ok(match self {
             ProviderHandle::OpenAi(p) => Arc::new(p.embedding_model(model_id)),
             ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
+            ProviderHandle::Anthropic(_) => {
+                return Err(Error::invalid_request(format!(
+                    "Anthropic has no embedding models (asked for `{model_id}`)"
+                )))
+            }
             ProviderHandle::Custom(p) => p.embedding_model(model_id)?,
         })
     }

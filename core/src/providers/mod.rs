@@ -1,8 +1,11 @@
 //! Built-in providers (a closed set, enum-dispatched) and the settings they share.
 //! Each provider lives in its own folder and only translates; IO lives in `crate::http`.
 
+pub mod anthropic;
+pub(crate) mod common;
 pub mod mock;
 pub mod openai;
+pub mod presets;
 mod settings;
 pub mod sse_decode;
 

@@ -49,20 +49,27 @@ pub fn client_with(
 ) -> Ditto {
     let mut b = Ditto::builder();
     for name in providers {
-        let mut config = ProviderConfig::new()
-            .kind(if *name == "openai" {
-                ProviderKind::Openai
-            } else {
-                ProviderKind::OpenaiCompatible
-            })
-            .base_url(server.openai_base_url())
-            .api_key("sk-test-secret");
+        let mut config = provider_config(server, name);
         for (k, v) in headers {
             config = config.header(*k, *v);
         }
         b = b.provider(*name, config);
     }
     adjust(b).build().expect("client builds")
+}
+
+/// The adapter a provider prefix uses in the tests, and its base URL on `server`: OpenAI-style
+/// services take `/v1`, native providers the bare origin (as their SDKs do).
+pub fn provider_config(server: &MockServer, name: &str) -> ProviderConfig {
+    let (kind, base) = match name {
+        "openai" => (ProviderKind::Openai, server.openai_base_url()),
+        "anthropic" => (ProviderKind::Anthropic, server.base_url()),
+        _ => (ProviderKind::OpenaiCompatible, server.openai_base_url()),
+    };
+    ProviderConfig::new()
+        .kind(kind)
+        .base_url(base)
+        .api_key("sk-test-secret")
 }
 
 /// The part of an error every language compares.
@@ -116,9 +123,13 @@ pub fn json_close(a: &Value, b: &Value) -> bool {
             let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
             x == y || (x - y).abs() <= 1e-6 * x.abs().max(y.abs())
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_close(x, y)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_close(x, y))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_close(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_close(v, w)))
         }
         _ => a == b,
     }

@@ -7,7 +7,8 @@ use axum::http::StatusCode;
 use bytes::Bytes;
 
 use crate::openai::error;
-use crate::reply::{Reply, JSON};
+use crate::reply::{named_event, Reply, JSON};
+use crate::wire::{event_name, Framing};
 
 /// Largest fixture file served.
 pub(crate) const MAX_FIXTURE_BYTES: u64 = 64 * 1024 * 1024;
@@ -19,6 +20,8 @@ pub(crate) struct Replay<'a> {
     pub(crate) name: &'a str,
     pub(crate) status: StatusCode,
     pub(crate) done: bool,
+    /// How `*.chunks.txt` lines are framed (from the requested route's wire format).
+    pub(crate) framing: Framing,
 }
 
 /// Loads the fixture and builds its reply, or an OpenAI-style error reply
@@ -43,7 +46,13 @@ pub(crate) async fn load(replay: Replay<'_>) -> Reply {
         Ok(Err(reply)) => return reply,
         Err(join) => return server_error(&format!("fixture read task failed: {join}")),
     };
-    build(replay.name, bytes, replay.status, replay.done)
+    build_framed(
+        replay.name,
+        bytes,
+        replay.status,
+        replay.done,
+        replay.framing,
+    )
 }
 
 /// A relative path made only of normal components (no `..`, root or prefix).
@@ -87,9 +96,30 @@ fn read_fixture(dirs: &[PathBuf], name: &str) -> Result<Vec<u8>, Reply> {
     ))
 }
 
-/// The reply for fixture `name` with contents `bytes`.
+/// The reply for fixture `name` with contents `bytes`, OpenAI framing.
+#[cfg(test)]
 pub(crate) fn build(name: &str, bytes: Vec<u8>, status: StatusCode, done: bool) -> Reply {
-    if name.ends_with(".chunks.txt") {
+    build_framed(name, bytes, status, done, Framing::Data)
+}
+
+/// The reply for fixture `name` with contents `bytes`; `*.chunks.txt` lines framed as `framing`.
+pub(crate) fn build_framed(
+    name: &str,
+    bytes: Vec<u8>,
+    status: StatusCode,
+    done: bool,
+    framing: Framing,
+) -> Reply {
+    if name.ends_with(".chunks.txt") && framing == Framing::Named {
+        let text = String::from_utf8_lossy(&bytes);
+        let frames = text
+            .split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| named_event(&event_name(line).unwrap_or_else(|| "message".into()), line))
+            .collect();
+        Reply::events(status, frames)
+    } else if name.ends_with(".chunks.txt") {
         let text = String::from_utf8_lossy(&bytes);
         let lines = text
             .split('\n')

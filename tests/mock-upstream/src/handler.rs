@@ -9,6 +9,7 @@ use axum::http::{request::Parts, StatusCode};
 use axum::response::Response;
 use futures_util::StreamExt;
 
+use crate::anthropic;
 use crate::delivery::deliver;
 use crate::faults::{delay, step_from_headers, SCENARIO_HEADER};
 use crate::fixtures::{self, Replay};
@@ -17,6 +18,7 @@ use crate::record::{body_value, header_map, RecordedRequest};
 use crate::reply::{Reply, JSON};
 use crate::scenario::Step;
 use crate::state::Shared;
+use crate::wire::Wire;
 use crate::MAX_BODY_BYTES;
 
 /// Bytes read (and thrown away) from an oversized body before answering
@@ -95,12 +97,14 @@ async fn answer(shared: &Shared, parts: &Parts, body: &[u8], step: &Step) -> Rep
         .and_then(|code| StatusCode::from_u16(code).ok())
         .unwrap_or(StatusCode::OK);
     let done = step.done.unwrap_or(true);
+    let wire = Wire::of(parts.uri.path());
     if let Some(name) = &step.fixture {
         let replay = Replay {
             dirs: &shared.config.fixtures_dirs,
             name,
             status,
             done,
+            framing: wire.framing(),
         };
         return fixtures::load(replay).await;
     }
@@ -117,10 +121,7 @@ async fn answer(shared: &Shared, parts: &Parts, body: &[u8], step: &Step) -> Rep
     }
     if !status.is_success() {
         let model = openai::model_of(body);
-        return Reply::json(
-            status,
-            &error::for_status(status.as_u16(), model.as_deref()),
-        );
+        return Reply::json(status, &wire.error_body(status.as_u16(), model.as_deref()));
     }
     let mut reply = default_reply(shared, parts, body);
     if step.status.is_some() {
@@ -133,7 +134,9 @@ async fn answer(shared: &Shared, parts: &Parts, body: &[u8], step: &Step) -> Rep
 /// the path, else `404`.
 fn default_reply(shared: &Shared, parts: &Parts, body: &[u8]) -> Reply {
     let path = parts.uri.path();
-    openai::handle(&parts.method, path, body, shared.next_id())
+    let id = shared.next_id();
+    openai::handle(&parts.method, path, body, id)
+        .or_else(|| anthropic::handle(&parts.method, path, body, id))
         .unwrap_or_else(|| error::not_found(parts.method.as_str(), path))
 }
 

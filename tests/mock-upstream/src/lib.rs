@@ -17,7 +17,8 @@
 //! - private: `handler` (provider requests), `faults` (fault headers),
 //!   `fixtures` (fixture replay), `delivery` (timed/faulty body frames),
 //!   `reply` (format-neutral reply), `echo` (echo text helpers),
-//!   `admin` (admin routes), `openai` (OpenAI wire formats).
+//!   `admin` (admin routes), `wire` (which wire format a path speaks), and one
+//!   module per provider wire format: `openai`, `anthropic`.
 
 pub mod cli;
 pub mod config;
@@ -27,6 +28,7 @@ pub mod server;
 pub mod stats;
 
 mod admin;
+mod anthropic;
 mod delivery;
 mod echo;
 mod faults;
@@ -35,6 +37,7 @@ mod handler;
 mod openai;
 mod reply;
 mod state;
+mod wire;
 
 pub use config::MockConfig;
 pub use record::RecordedRequest;

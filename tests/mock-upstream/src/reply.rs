@@ -60,6 +60,19 @@ impl Reply {
         Self::events(status, frames)
     }
 
+    /// An SSE reply with one `event: <type>\ndata: <json>\n\n` event per value (the value's
+    /// `type` field names the event), as Anthropic, Cohere and the Responses API send them.
+    pub(crate) fn sse_named(status: StatusCode, events: Vec<Value>) -> Self {
+        let frames = events
+            .iter()
+            .map(|v| {
+                let name = v.get("type").and_then(Value::as_str).unwrap_or("message");
+                named_event(name, &v.to_string())
+            })
+            .collect();
+        Self::events(status, frames)
+    }
+
     /// An SSE reply made of pre-framed events.
     pub(crate) fn events(status: StatusCode, frames: Vec<Bytes>) -> Self {
         Self {
@@ -75,6 +88,17 @@ impl Reply {
         self.headers.push((name.to_owned(), value.into()));
         self
     }
+}
+
+/// One `event: <name>` + `data:` event.
+pub(crate) fn named_event(name: &str, payload: &str) -> Bytes {
+    let data = data_event(payload);
+    let mut out = Vec::with_capacity(data.len() + name.len() + 8);
+    out.extend_from_slice(b"event: ");
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'\n');
+    out.extend_from_slice(&data);
+    Bytes::from(out)
 }
 
 /// One `data:` event. Multi-line payloads get one `data:` line per line.

@@ -4,7 +4,7 @@
 //! default (fault-free) behaviour for the paths it owns.
 
 mod base64;
-mod chat;
+pub(crate) mod chat;
 mod chat_stream;
 mod embeddings;
 pub(crate) mod error;

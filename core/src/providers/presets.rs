@@ -1,0 +1,61 @@
+//! The providers Ditto knows by name: which adapter serves them, their default base URL and
+//! the environment variables their official SDKs read. `Ditto::from_env()` registers every
+//! preset whose variables are set; a configured provider with a preset name gets its defaults.
+
+use crate::config::ProviderKind;
+
+/// One known provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Preset {
+    /// The model prefix (`anthropic` in `anthropic:claude-...`).
+    pub name: &'static str,
+    /// The adapter.
+    pub kind: ProviderKind,
+    /// The base URL used when none is configured (`None`: one must be given).
+    pub default_base_url: Option<&'static str>,
+    /// Environment variables holding the API key, first found wins.
+    pub api_key_env: &'static [&'static str],
+    /// Environment variables holding the base URL, first found wins.
+    pub base_url_env: &'static [&'static str],
+    /// Whether calls without an API key are refused up front (hosted services).
+    pub key_required: bool,
+}
+
+/// Every preset.
+pub const PRESETS: &[Preset] = &[
+    Preset {
+        name: "openai",
+        kind: ProviderKind::Openai,
+        default_base_url: Some("https://api.openai.com/v1"),
+        api_key_env: &["OPENAI_API_KEY"],
+        base_url_env: &["OPENAI_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "anthropic",
+        kind: ProviderKind::Anthropic,
+        default_base_url: Some("https://api.anthropic.com"),
+        api_key_env: &["ANTHROPIC_API_KEY"],
+        base_url_env: &["ANTHROPIC_BASE_URL"],
+        key_required: true,
+    },
+];
+
+/// The preset named `name`.
+pub fn preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+impl Preset {
+    /// The first non-empty variable of `names`.
+    pub fn env(names: &[&str]) -> Option<String> {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// True when any of this preset's variables is set.
+    pub fn in_env(&self) -> bool {
+        Self::env(self.api_key_env).is_some() || Self::env(self.base_url_env).is_some()
+    }
+}

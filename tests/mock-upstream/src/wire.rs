@@ -1,0 +1,55 @@
+//! Which provider wire format a request path belongs to. The path decides how fixtures are
+//! framed (`data:` lines, `event:` + `data:` lines, the AWS binary event stream), which error
+//! body an injected status gets, and which module answers by default.
+
+use serde_json::Value;
+
+/// A provider wire format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Wire {
+    /// OpenAI Chat Completions / Embeddings / Models (and everything unknown).
+    OpenAi,
+    /// Anthropic Messages (`/v1/messages`).
+    Anthropic,
+}
+
+/// How the lines of a `*.chunks.txt` fixture become a stream body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Framing {
+    /// `data: <line>\n\n` each, then `data: [DONE]` unless told otherwise.
+    Data,
+    /// `event: <line.type>\ndata: <line>\n\n` each, no `[DONE]` (Anthropic, Cohere, Responses).
+    Named,
+}
+
+impl Wire {
+    /// The wire format of `path`.
+    pub(crate) fn of(path: &str) -> Wire {
+        match path {
+            "/v1/messages" | "/messages" => Wire::Anthropic,
+            _ => Wire::OpenAi,
+        }
+    }
+
+    /// How recorded chunks are framed on this wire.
+    pub(crate) fn framing(self) -> Framing {
+        match self {
+            Wire::OpenAi => Framing::Data,
+            Wire::Anthropic => Framing::Named,
+        }
+    }
+
+    /// The error body the provider sends with `status`.
+    pub(crate) fn error_body(self, status: u16, model: Option<&str>) -> Value {
+        match self {
+            Wire::OpenAi => crate::openai::error::for_status(status, model),
+            Wire::Anthropic => crate::anthropic::error_for_status(status),
+        }
+    }
+}
+
+/// The `type` field of a JSON line, for `event:` names.
+pub(crate) fn event_name(line: &str) -> Option<String> {
+    let value: Value = serde_json::from_str(line).ok()?;
+    value.get("type")?.as_str().map(str::to_owned)
+}
