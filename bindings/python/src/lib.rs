@@ -1,1 +1,42 @@
-//! Python binding (being built: see the open Python issue).
+//! `ditto_llm._native`: the Python binding of the ditto-llm core.
+//!
+//! The binding only converts types, bridges the runtime and maps errors (DESIGN §2 rule 1):
+//! - `client.rs` / `aclient.rs`: `Ditto` (sync) and `AsyncDitto` (asyncio);
+//! - `request.rs`: keyword arguments -> core requests (messages/tools via `types::interop`);
+//! - `results.rs`, `event.rs`: result and event classes with attributes and `to_dict()`;
+//! - `stream.rs`, `astream.rs`: the sync and async streams;
+//! - `runtime.rs`: the one tokio runtime, GIL-free waiting, Ctrl-C, panic containment;
+//! - `aio.rs`: the asyncio bridge with cancellation;
+//! - `errors.rs`: `ErrorKind` -> exception class, once; `convert.rs`: Python <-> JSON.
+
+mod aclient;
+mod aio;
+mod astream;
+mod client;
+mod convert;
+mod errors;
+mod event;
+mod request;
+mod results;
+mod runtime;
+mod stream;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<client::PyDitto>()?;
+    m.add_class::<aclient::PyAsyncDitto>()?;
+    m.add_class::<stream::PyTextStream>()?;
+    m.add_class::<astream::PyAsyncTextStream>()?;
+    m.add_class::<event::PyStreamEvent>()?;
+    m.add_class::<results::PyGenerateTextResult>()?;
+    m.add_class::<results::PyUsage>()?;
+    m.add_class::<results::PyToolCall>()?;
+    m.add_class::<results::PyWarning>()?;
+    m.add_class::<results::PyResponseMetadata>()?;
+    m.add_class::<results::PyEmbedResult>()?;
+    m.add_function(wrap_pyfunction!(aio::resolve_future, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

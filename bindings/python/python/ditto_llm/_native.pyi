@@ -1,0 +1,398 @@
+# Interface of the Rust extension `ditto_llm._native`. Checked against the built module in CI
+# with `python -m mypy.stubtest ditto_llm` (bindings/python/scripts/test.sh).
+
+from collections.abc import Awaitable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Any, Literal, Optional, Union, final
+
+__version__: str
+
+JSON = Any
+"""Any JSON value: dict, list, str, int, float, bool or None."""
+
+ProviderSettings = Mapping[str, Any]
+"""`{"api_key", "base_url", "headers", "query", "organization", "project", "type"}`; `type` is
+`"openai"`, `"openai-compatible"` or `"mock"` (inferred from the name when absent)."""
+
+MessageLike = Mapping[str, Any]
+"""A message in our shape, the AI SDK's (camelCase) or OpenAI Chat Completions'."""
+
+ToolLike = Union[Mapping[str, Any], type]
+"""A tool dict (ours, OpenAI's `{"type": "function", "function": {...}}`, or the AI SDK's), or
+a pydantic model class (name = class name, description = docstring, schema from the model).
+Any schema inside a tool dict may itself be a pydantic model class."""
+
+ToolChoiceLike = Union[Literal["auto", "none", "required"], Mapping[str, Any]]
+
+FinishReason = Literal["stop", "length", "content-filter", "tool-calls", "error", "other"]
+
+EventType = Literal[
+    "start",
+    "start-step",
+    "text-start",
+    "text-delta",
+    "text-end",
+    "reasoning-start",
+    "reasoning-delta",
+    "reasoning-end",
+    "tool-input-start",
+    "tool-input-delta",
+    "tool-input-end",
+    "tool-call",
+    "tool-result",
+    "tool-error",
+    "source",
+    "file",
+    "finish-step",
+    "finish",
+    "error",
+    "abort",
+    "raw",
+]
+
+@final
+class Usage:
+    """Token usage; each field is None when the provider did not report it."""
+
+    @property
+    def input_tokens(self) -> Optional[int]: ...
+    @property
+    def output_tokens(self) -> Optional[int]: ...
+    @property
+    def total_tokens(self) -> Optional[int]: ...
+    @property
+    def cache_read_tokens(self) -> Optional[int]: ...
+    @property
+    def cache_write_tokens(self) -> Optional[int]: ...
+    @property
+    def reasoning_tokens(self) -> Optional[int]: ...
+    def to_dict(self) -> dict[str, Optional[int]]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+
+@final
+class ToolCall:
+    """A tool call the model made."""
+
+    @property
+    def tool_call_id(self) -> str: ...
+    @property
+    def tool_name(self) -> str: ...
+    @property
+    def input(self) -> JSON:
+        """The parsed arguments (the raw text when `invalid_input`)."""
+    @property
+    def invalid_input(self) -> bool: ...
+    @property
+    def provider_executed(self) -> bool: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class CallWarning:
+    """Something the provider could not honour."""
+
+    @property
+    def type(self) -> Literal["unsupported-setting", "unsupported-tool", "compatibility", "other"]: ...
+    @property
+    def setting(self) -> Optional[str]: ...
+    @property
+    def tool_name(self) -> Optional[str]: ...
+    @property
+    def feature(self) -> Optional[str]: ...
+    @property
+    def details(self) -> Optional[str]: ...
+    @property
+    def message(self) -> Optional[str]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class ResponseMetadata:
+    """Facts about the provider response."""
+
+    @property
+    def id(self) -> Optional[str]: ...
+    @property
+    def model_id(self) -> Optional[str]: ...
+    @property
+    def timestamp(self) -> Optional[int]: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class GenerateTextResult:
+    """The result of `generate_text`."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def reasoning_text(self) -> Optional[str]: ...
+    @property
+    def content(self) -> list[dict[str, JSON]]: ...
+    @property
+    def tool_calls(self) -> list[ToolCall]: ...
+    @property
+    def sources(self) -> list[dict[str, JSON]]: ...
+    @property
+    def finish_reason(self) -> FinishReason: ...
+    @property
+    def raw_finish_reason(self) -> Optional[str]: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    @property
+    def response(self) -> ResponseMetadata: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class EmbedResult:
+    """The result of `embed`: one vector per input, in input order."""
+
+    @property
+    def embeddings(self) -> list[list[float]]: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+    def __len__(self) -> int: ...
+
+@final
+class StreamEvent:
+    """One stream event. Attributes an event type does not carry are None."""
+
+    @property
+    def type(self) -> EventType: ...
+    @property
+    def id(self) -> Optional[str]: ...
+    @property
+    def text(self) -> Optional[str]:
+        """The new text of a `text-delta` or `reasoning-delta`."""
+    @property
+    def delta(self) -> Optional[str]:
+        """The JSON fragment of a `tool-input-delta`."""
+    @property
+    def tool_call_id(self) -> Optional[str]: ...
+    @property
+    def tool_name(self) -> Optional[str]: ...
+    @property
+    def input(self) -> Optional[JSON]: ...
+    @property
+    def invalid_input(self) -> Optional[bool]: ...
+    @property
+    def output(self) -> Optional[JSON]: ...
+    @property
+    def error(self) -> Optional[JSON]: ...
+    @property
+    def provider_executed(self) -> Optional[bool]: ...
+    @property
+    def warnings(self) -> Optional[list[CallWarning]]: ...
+    @property
+    def finish_reason(self) -> Optional[FinishReason]: ...
+    @property
+    def raw_finish_reason(self) -> Optional[str]: ...
+    @property
+    def usage(self) -> Optional[Usage]:
+        """Usage of the step (`finish-step`) or of the whole stream (`finish`)."""
+    @property
+    def total_usage(self) -> Optional[Usage]: ...
+    @property
+    def response(self) -> Optional[ResponseMetadata]: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    @property
+    def source(self) -> Optional[dict[str, JSON]]: ...
+    @property
+    def media_type(self) -> Optional[str]: ...
+    @property
+    def base64(self) -> Optional[str]: ...
+    @property
+    def raw_value(self) -> Optional[JSON]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __ne__(self, other: object) -> bool: ...
+
+@final
+class TextStream:
+    """A synchronous stream of events. Closing it (or breaking out of the loop) closes the
+    upstream connection."""
+
+    def __iter__(self) -> TextStream: ...
+    def __next__(self) -> StreamEvent: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> TextStream: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> bool: ...
+
+@final
+class AsyncTextStream:
+    """An asyncio stream of events. The request is sent on the first iteration."""
+
+    def __aiter__(self) -> AsyncTextStream: ...
+    def __anext__(self) -> Awaitable[StreamEvent]: ...
+    def aclose(self) -> Awaitable[None]: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __aenter__(self) -> Awaitable[AsyncTextStream]: ...
+    def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> Awaitable[bool]: ...
+
+@final
+class Ditto:
+    """The synchronous client. Calls release the GIL while waiting; Ctrl-C interrupts them."""
+
+    def __new__(
+        cls,
+        providers: Optional[Mapping[str, ProviderSettings]] = None,
+        *,
+        from_env: bool = True,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> Ditto: ...
+    @property
+    def providers(self) -> list[str]: ...
+    def generate_text(
+        self,
+        *,
+        model: str,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        tools: Optional[Union[Sequence[ToolLike], Mapping[str, ToolLike]]] = None,
+        tool_choice: Optional[ToolChoiceLike] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        response_format: Optional[Union[Mapping[str, Any], type]] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+        include_raw_chunks: bool = False,
+    ) -> GenerateTextResult: ...
+    def stream_text(
+        self,
+        *,
+        model: str,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        tools: Optional[Union[Sequence[ToolLike], Mapping[str, ToolLike]]] = None,
+        tool_choice: Optional[ToolChoiceLike] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        response_format: Optional[Union[Mapping[str, Any], type]] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+        include_raw_chunks: bool = False,
+    ) -> TextStream: ...
+    def embed(
+        self,
+        *,
+        model: str,
+        input: Union[str, Sequence[str]],
+        dimensions: Optional[int] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> EmbedResult: ...
+
+@final
+class AsyncDitto:
+    """The asyncio client. Cancelling an awaitable aborts the request."""
+
+    def __new__(
+        cls,
+        providers: Optional[Mapping[str, ProviderSettings]] = None,
+        *,
+        from_env: bool = True,
+        timeout: Optional[float] = None,
+        connect_timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncDitto: ...
+    @property
+    def providers(self) -> list[str]: ...
+    def generate_text(
+        self,
+        *,
+        model: str,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        tools: Optional[Union[Sequence[ToolLike], Mapping[str, ToolLike]]] = None,
+        tool_choice: Optional[ToolChoiceLike] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        response_format: Optional[Union[Mapping[str, Any], type]] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+        include_raw_chunks: bool = False,
+    ) -> Awaitable[GenerateTextResult]: ...
+    def stream_text(
+        self,
+        *,
+        model: str,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        tools: Optional[Union[Sequence[ToolLike], Mapping[str, ToolLike]]] = None,
+        tool_choice: Optional[ToolChoiceLike] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        response_format: Optional[Union[Mapping[str, Any], type]] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+        include_raw_chunks: bool = False,
+    ) -> AsyncTextStream: ...
+    def embed(
+        self,
+        *,
+        model: str,
+        input: Union[str, Sequence[str]],
+        dimensions: Optional[int] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[EmbedResult]: ...

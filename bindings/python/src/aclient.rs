@@ -1,0 +1,110 @@
+//! `AsyncDitto`: the asyncio client. Methods return awaitables resolved from the shared tokio
+//! runtime; cancelling one aborts the Rust work and closes its upstream connection.
+
+use crate::aio;
+use crate::astream::PyAsyncTextStream;
+use crate::client::build_client;
+use crate::request::{embed_request, text_request};
+use crate::results::{PyEmbedResult, PyGenerateTextResult};
+use crate::runtime::{guard, on_blocking_thread};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// The asyncio client.
+#[pyclass(frozen, module = "ditto_llm._native", name = "AsyncDitto")]
+#[derive(Debug)]
+pub struct PyAsyncDitto {
+    inner: ditto_llm::Ditto,
+}
+
+#[pymethods]
+impl PyAsyncDitto {
+    #[new]
+    #[pyo3(signature = (providers=None, *, from_env=true, timeout=None, connect_timeout=None, max_retries=None))]
+    fn new(
+        providers: Option<&Bound<'_, PyAny>>,
+        from_env: bool,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let inner = build_client(providers, from_env, timeout, connect_timeout, max_retries)?;
+            Ok(PyAsyncDitto { inner })
+        })
+    }
+
+    /// The provider names this client knows.
+    #[getter]
+    fn providers(&self) -> Vec<String> {
+        self.inner
+            .providers()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Generate text (non-streaming); await the result.
+    #[pyo3(signature = (**kwargs))]
+    fn generate_text<'py>(
+        &self,
+        py: Python<'py>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let request = text_request("generate_text", kwargs)?;
+            let client = self.inner.clone();
+            let work = async move { aio::core(client.generate_text(request).await) };
+            let (fut, _) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PyGenerateTextResult(r))?.into_any())
+            })?;
+            Ok(fut)
+        })
+    }
+
+    /// Stream text: `async for ev in client.stream_text(...)`. The request is sent on the first
+    /// iteration; errors before the first byte raise there.
+    #[pyo3(signature = (**kwargs))]
+    fn stream_text(&self, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<PyAsyncTextStream> {
+        guard(|| {
+            let request = text_request("stream_text", kwargs)?;
+            Ok(PyAsyncTextStream::new(self.inner.clone(), request))
+        })
+    }
+
+    /// Embed texts (batched, in input order); await the result.
+    #[pyo3(signature = (*, model, input, dimensions=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn embed<'py>(
+        &self,
+        py: Python<'py>,
+        model: String,
+        input: &Bound<'py, PyAny>,
+        dimensions: Option<u32>,
+        provider_options: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let request = embed_request(
+                model,
+                input,
+                dimensions,
+                provider_options,
+                headers,
+                max_retries,
+            )?;
+            let client = self.inner.clone();
+            let embed = on_blocking_thread(move || async move { client.embed_many(request).await });
+            let work = async move { aio::core(embed.await) };
+            let (fut, _) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PyEmbedResult(r))?.into_any())
+            })?;
+            Ok(fut)
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("AsyncDitto(providers={:?})", self.inner.providers())
+    }
+}

@@ -1,0 +1,120 @@
+//! `Ditto`: the synchronous client. Every call releases the GIL while it waits and can be
+//! interrupted with Ctrl-C.
+
+use crate::errors::to_py_err;
+use crate::request::{client_config, embed_request, text_request};
+use crate::results::{PyEmbedResult, PyGenerateTextResult};
+use crate::runtime::{guard, on_blocking_thread, wait};
+use crate::stream::PyTextStream;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// Build the core client from the constructor arguments (shared with `AsyncDitto`).
+pub fn build_client(
+    providers: Option<&Bound<'_, PyAny>>,
+    from_env: bool,
+    timeout: Option<f64>,
+    connect_timeout: Option<f64>,
+    max_retries: Option<u32>,
+) -> PyResult<ditto_llm::Ditto> {
+    let config = client_config(providers, from_env, timeout, connect_timeout, max_retries)?;
+    // Building the HTTP client may touch the runtime's reactor; do it inside its context.
+    let _enter = crate::runtime::runtime().enter();
+    ditto_llm::Ditto::from_config(config).map_err(|e| to_py_err(&e))
+}
+
+/// The synchronous client.
+#[pyclass(frozen, module = "ditto_llm._native", name = "Ditto")]
+#[derive(Debug)]
+pub struct PyDitto {
+    inner: ditto_llm::Ditto,
+}
+
+#[pymethods]
+impl PyDitto {
+    #[new]
+    #[pyo3(signature = (providers=None, *, from_env=true, timeout=None, connect_timeout=None, max_retries=None))]
+    fn new(
+        providers: Option<&Bound<'_, PyAny>>,
+        from_env: bool,
+        timeout: Option<f64>,
+        connect_timeout: Option<f64>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Self> {
+        guard(|| {
+            let inner = build_client(providers, from_env, timeout, connect_timeout, max_retries)?;
+            Ok(PyDitto { inner })
+        })
+    }
+
+    /// The provider names this client knows.
+    #[getter]
+    fn providers(&self) -> Vec<String> {
+        self.inner
+            .providers()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Generate text (non-streaming).
+    #[pyo3(signature = (**kwargs))]
+    fn generate_text(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyGenerateTextResult> {
+        guard(|| {
+            let request = text_request("generate_text", kwargs)?;
+            let result = wait(py, self.inner.generate_text(request))?;
+            Ok(PyGenerateTextResult(result))
+        })
+    }
+
+    /// Stream text. The request is sent now; errors before the first byte raise here.
+    #[pyo3(signature = (**kwargs))]
+    fn stream_text(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyTextStream> {
+        guard(|| {
+            let request = text_request("stream_text", kwargs)?;
+            let stream = wait(py, self.inner.stream_text(request))?;
+            Ok(PyTextStream::new(stream))
+        })
+    }
+
+    /// Embed texts (batched, in input order).
+    #[pyo3(signature = (*, model, input, dimensions=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn embed(
+        &self,
+        py: Python<'_>,
+        model: String,
+        input: &Bound<'_, PyAny>,
+        dimensions: Option<u32>,
+        provider_options: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PyEmbedResult> {
+        guard(|| {
+            let request = embed_request(
+                model,
+                input,
+                dimensions,
+                provider_options,
+                headers,
+                max_retries,
+            )?;
+            let client = self.inner.clone();
+            let work = on_blocking_thread(move || async move { client.embed_many(request).await });
+            let result = wait(py, work)?;
+            Ok(PyEmbedResult(result))
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Ditto(providers={:?})", self.inner.providers())
+    }
+}

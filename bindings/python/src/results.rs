@@ -1,0 +1,319 @@
+//! Result classes: attributes for the common fields, `to_dict()` for the whole JSON shape
+//! (the same JSON as Rust's serde output, see docs/types.md).
+
+use crate::convert::{serde_to_py, to_py};
+use ditto_llm::{EmbedManyResult, GenerateTextResult, ResponseMetadata, ToolCall, Usage, Warning};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+fn opt_repr(v: Option<u64>) -> String {
+    v.map_or_else(|| "None".to_owned(), |n| n.to_string())
+}
+
+/// Token usage; each field is `None` when the provider did not report it.
+#[pyclass(frozen, eq, module = "ditto_llm._native", name = "Usage")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct PyUsage(pub Usage);
+
+#[pymethods]
+impl PyUsage {
+    #[getter]
+    fn input_tokens(&self) -> Option<u64> {
+        self.0.input_tokens
+    }
+    #[getter]
+    fn output_tokens(&self) -> Option<u64> {
+        self.0.output_tokens
+    }
+    #[getter]
+    fn total_tokens(&self) -> Option<u64> {
+        self.0.total_tokens
+    }
+    #[getter]
+    fn cache_read_tokens(&self) -> Option<u64> {
+        self.0.cache_read_tokens
+    }
+    #[getter]
+    fn cache_write_tokens(&self) -> Option<u64> {
+        self.0.cache_write_tokens
+    }
+    #[getter]
+    fn reasoning_tokens(&self) -> Option<u64> {
+        self.0.reasoning_tokens
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Usage(input_tokens={}, output_tokens={}, total_tokens={})",
+            opt_repr(self.0.input_tokens),
+            opt_repr(self.0.output_tokens),
+            opt_repr(self.0.total_tokens)
+        )
+    }
+}
+
+/// A tool call the model made.
+#[pyclass(frozen, module = "ditto_llm._native", name = "ToolCall")]
+#[derive(Debug, Clone)]
+pub struct PyToolCall(pub ToolCall);
+
+#[pymethods]
+impl PyToolCall {
+    #[getter]
+    fn tool_call_id(&self) -> &str {
+        &self.0.tool_call_id
+    }
+    #[getter]
+    fn tool_name(&self) -> &str {
+        &self.0.tool_name
+    }
+    /// The parsed arguments (a dict for well-formed calls; the raw text when `invalid_input`).
+    #[getter]
+    fn input<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.0.input)
+    }
+    #[getter]
+    fn invalid_input(&self) -> bool {
+        self.0.invalid_input
+    }
+    #[getter]
+    fn provider_executed(&self) -> bool {
+        self.0.provider_executed
+    }
+    #[getter]
+    fn provider_metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.provider_metadata)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ToolCall(tool_call_id={:?}, tool_name={:?}, input={})",
+            self.0.tool_call_id, self.0.tool_name, self.0.input
+        )
+    }
+}
+
+/// Something the provider could not honour (`type`: unsupported-setting, unsupported-tool,
+/// compatibility, other).
+#[pyclass(frozen, module = "ditto_llm._native", name = "CallWarning")]
+#[derive(Debug, Clone)]
+pub struct PyWarning(pub Warning);
+
+#[pymethods]
+impl PyWarning {
+    #[getter(r#type)]
+    fn kind(&self) -> &'static str {
+        match self.0 {
+            Warning::UnsupportedSetting { .. } => "unsupported-setting",
+            Warning::UnsupportedTool { .. } => "unsupported-tool",
+            Warning::Compatibility { .. } => "compatibility",
+            Warning::Other { .. } => "other",
+        }
+    }
+    #[getter]
+    fn setting(&self) -> Option<&str> {
+        match &self.0 {
+            Warning::UnsupportedSetting { setting, .. } => Some(setting),
+            _ => None,
+        }
+    }
+    #[getter]
+    fn tool_name(&self) -> Option<&str> {
+        match &self.0 {
+            Warning::UnsupportedTool { tool_name, .. } => Some(tool_name),
+            _ => None,
+        }
+    }
+    #[getter]
+    fn feature(&self) -> Option<&str> {
+        match &self.0 {
+            Warning::Compatibility { feature, .. } => Some(feature),
+            _ => None,
+        }
+    }
+    #[getter]
+    fn details(&self) -> Option<&str> {
+        match &self.0 {
+            Warning::UnsupportedSetting { details, .. }
+            | Warning::UnsupportedTool { details, .. }
+            | Warning::Compatibility { details, .. } => details.as_deref(),
+            Warning::Other { .. } => None,
+        }
+    }
+    #[getter]
+    fn message(&self) -> Option<&str> {
+        match &self.0 {
+            Warning::Other { message } => Some(message),
+            _ => None,
+        }
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "CallWarning({})",
+            serde_json::to_string(&self.0).unwrap_or_default()
+        )
+    }
+}
+
+/// Facts about the provider response.
+#[pyclass(frozen, module = "ditto_llm._native", name = "ResponseMetadata")]
+#[derive(Debug, Clone)]
+pub struct PyResponseMetadata(pub ResponseMetadata);
+
+#[pymethods]
+impl PyResponseMetadata {
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.0.id.as_deref()
+    }
+    #[getter]
+    fn model_id(&self) -> Option<&str> {
+        self.0.model_id.as_deref()
+    }
+    #[getter]
+    fn timestamp(&self) -> Option<i64> {
+        self.0.timestamp
+    }
+    #[getter]
+    fn headers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.headers)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ResponseMetadata(id={:?}, model_id={:?})",
+            self.0.id, self.0.model_id
+        )
+    }
+}
+
+pub fn warnings_list<'py>(py: Python<'py>, warnings: &[Warning]) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, warnings.iter().map(|w| PyWarning(w.clone())))
+}
+
+/// The result of `generate_text`.
+#[pyclass(frozen, module = "ditto_llm._native", name = "GenerateTextResult")]
+#[derive(Debug)]
+pub struct PyGenerateTextResult(pub GenerateTextResult);
+
+#[pymethods]
+impl PyGenerateTextResult {
+    #[getter]
+    fn text(&self) -> &str {
+        &self.0.text
+    }
+    #[getter]
+    fn reasoning_text(&self) -> Option<&str> {
+        self.0.reasoning_text.as_deref()
+    }
+    /// Output parts in order, as dicts (`{"type": "text", "text": ...}`, ...).
+    #[getter]
+    fn content<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.content)
+    }
+    #[getter]
+    fn tool_calls<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.0.tool_calls.iter().map(|c| PyToolCall(c.clone())))
+    }
+    /// Cited sources, as dicts.
+    #[getter]
+    fn sources<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.sources)
+    }
+    #[getter]
+    fn finish_reason(&self) -> &'static str {
+        self.0.finish_reason.as_str()
+    }
+    #[getter]
+    fn raw_finish_reason(&self) -> Option<&str> {
+        self.0.raw_finish_reason.as_deref()
+    }
+    #[getter]
+    fn usage(&self) -> PyUsage {
+        PyUsage(self.0.usage)
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        warnings_list(py, &self.0.warnings)
+    }
+    #[getter]
+    fn response(&self) -> PyResponseMetadata {
+        PyResponseMetadata(self.0.response.clone())
+    }
+    #[getter]
+    fn provider_metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.provider_metadata)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        let mut text = self.0.text.clone();
+        if text.len() > 60 {
+            let mut cut = 60;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
+        format!(
+            "GenerateTextResult(text={text:?}, finish_reason={:?}, tool_calls={})",
+            self.0.finish_reason.as_str(),
+            self.0.tool_calls.len()
+        )
+    }
+}
+
+/// The result of `embed`: one vector per input, in input order.
+#[pyclass(frozen, module = "ditto_llm._native", name = "EmbedResult")]
+#[derive(Debug)]
+pub struct PyEmbedResult(pub EmbedManyResult);
+
+#[pymethods]
+impl PyEmbedResult {
+    #[getter]
+    fn embeddings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let rows = self
+            .0
+            .embeddings
+            .iter()
+            .map(|row| PyList::new(py, row.iter().map(|x| f64::from(*x))))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, rows)
+    }
+    #[getter]
+    fn usage(&self) -> PyUsage {
+        PyUsage(self.0.usage)
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        warnings_list(py, &self.0.warnings)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("embeddings", self.embeddings(py)?)?;
+        d.set_item("usage", serde_to_py(py, &self.0.usage)?)?;
+        d.set_item("warnings", serde_to_py(py, &self.0.warnings)?)?;
+        Ok(d)
+    }
+    fn __len__(&self) -> usize {
+        self.0.embeddings.len()
+    }
+    fn __repr__(&self) -> String {
+        let dims = self.0.embeddings.first().map_or(0, Vec::len);
+        format!(
+            "EmbedResult(embeddings=<{} x {dims}>)",
+            self.0.embeddings.len()
+        )
+    }
+}

@@ -1,0 +1,121 @@
+//! The one tokio runtime of the process, and the ways Python code waits on it.
+//!
+//! - Sync calls park the calling thread in `block_on` with the GIL released, waking every
+//!   [`SIGNAL_POLL`] to run Python's signal handlers, so Ctrl-C interrupts a call promptly.
+//! - Every entry point runs under [`guard`]: a Rust panic becomes `ditto_llm.InternalError`
+//!   instead of crossing into Python.
+
+use crate::errors::{internal_error, to_py_err};
+use pyo3::prelude::*;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::sync::OnceLock;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+use tokio::runtime::Runtime;
+
+/// How often a blocked sync call checks for Ctrl-C.
+const SIGNAL_POLL: Duration = Duration::from_millis(50);
+
+static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+
+/// The process-wide runtime (multi-threaded, at most 4 workers), built on first use.
+pub fn runtime() -> &'static Runtime {
+    RUNTIME.get_or_init(|| {
+        let workers = std::thread::available_parallelism()
+            .map(|n| n.get().clamp(1, 4))
+            .unwrap_or(2);
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(workers)
+            .thread_name("ditto-llm-rt")
+            .enable_all()
+            .build()
+            .expect("the tokio runtime could not be started")
+    })
+}
+
+/// Run `f`, turning a Rust panic into `InternalError`.
+pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(result) => result,
+        Err(payload) => Err(internal_error(&panic_message(payload.as_ref()))),
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let detail = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned());
+    format!("ditto-llm panicked (a bug, please report it): {detail}")
+}
+
+/// Poll `fut` once, right now, without waiting (inside the runtime's context so timers and IO
+/// resources can register). A later poll with a real waker replaces the no-op one.
+pub fn poll_now<F: Future + Unpin>(fut: &mut F) -> Poll<F::Output> {
+    let _enter = runtime().enter();
+    let mut cx = Context::from_waker(Waker::noop());
+    Pin::new(fut).poll(&mut cx)
+}
+
+/// Wait for `fut` with the GIL released, checking for Ctrl-C (and other signals) between
+/// slices. A signal handler that raises (KeyboardInterrupt) drops `fut`, cancelling the work.
+pub fn wait<F, T>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    F: Future<Output = ditto_llm::Result<T>> + Send,
+    T: Send,
+{
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(internal_error(
+            "a blocking ditto_llm call was made from inside the ditto runtime; use AsyncDitto",
+        ));
+    }
+    let mut fut = std::pin::pin!(fut);
+    if let Poll::Ready(out) = poll_now(&mut fut) {
+        return out.map_err(|e| to_py_err(&e));
+    }
+    loop {
+        let slice = py.detach(|| {
+            runtime().block_on(async { tokio::time::timeout(SIGNAL_POLL, &mut fut).await })
+        });
+        match slice {
+            Ok(out) => return out.map_err(|e| to_py_err(&e)),
+            Err(_elapsed) => py.check_signals()?,
+        }
+    }
+}
+
+/// Run a future that is not `Send` on a blocking thread of the shared runtime, as a `Send`
+/// future. (`Ditto::embed_many`'s future is not `Send` because of a rustc limitation with
+/// closures over references.) Dropping the returned future cancels the work.
+pub fn on_blocking_thread<T, Fut>(
+    make: impl FnOnce() -> Fut + Send + 'static,
+) -> impl Future<Output = ditto_llm::Result<T>> + Send + 'static
+where
+    T: Send + 'static,
+    Fut: Future<Output = ditto_llm::Result<T>>,
+{
+    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
+    let handle = runtime().spawn_blocking(move || {
+        tokio::runtime::Handle::current().block_on(async move {
+            tokio::select! {
+                out = make() => out,
+                _ = cancelled => Err(ditto_llm::Error::new(ditto_llm::ErrorKind::Cancelled, "cancelled")),
+            }
+        })
+    });
+    async move {
+        let _cancel_on_drop = cancel;
+        match handle.await {
+            Ok(out) => out,
+            Err(join) => Err(ditto_llm::Error::internal(if join.is_panic() {
+                panic_message(join.into_panic().as_ref())
+            } else {
+                "the embedding task was cancelled".to_owned()
+            })),
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The sync `TextStream`: `for ev in client.stream_text(...)`.
+//!
+//! Each `__next__` first polls the Rust stream without waiting (events already decoded cost no
+//! GIL release); otherwise it waits with the GIL released, checking for Ctrl-C. Breaking out of
+//! the loop, `close()`, leaving a `with` block, an exception or Ctrl-C drop the Rust stream,
+//! which closes the upstream connection.
+
+use crate::errors::to_py_err;
+use crate::event::PyStreamEvent;
+use crate::runtime::{guard, wait};
+use ditto_llm::{Error, TextStream};
+use futures_util::StreamExt;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use std::sync::Mutex;
+
+#[derive(Debug)]
+enum Slot {
+    Open(Box<TextStream>),
+    Busy,
+    Closed,
+}
+
+/// A sync stream of `StreamEvent`s.
+#[pyclass(frozen, module = "ditto_llm._native", name = "TextStream")]
+#[derive(Debug)]
+pub struct PyTextStream {
+    slot: Mutex<Slot>,
+}
+
+impl PyTextStream {
+    pub fn new(stream: TextStream) -> Self {
+        PyTextStream {
+            slot: Mutex::new(Slot::Open(Box::new(stream))),
+        }
+    }
+
+    fn set(&self, slot: Slot) {
+        *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = slot;
+    }
+
+    fn take(&self) -> PyResult<Option<Box<TextStream>>> {
+        let mut guard = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        match std::mem::replace(&mut *guard, Slot::Busy) {
+            Slot::Open(s) => Ok(Some(s)),
+            Slot::Closed => {
+                *guard = Slot::Closed;
+                Ok(None)
+            }
+            Slot::Busy => Err(PyRuntimeError::new_err(
+                "this stream is already being read by another thread",
+            )),
+        }
+    }
+}
+
+#[pymethods]
+impl PyTextStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&self, py: Python<'_>) -> PyResult<Option<PyStreamEvent>> {
+        guard(|| {
+            let Some(mut stream) = self.take()? else {
+                return Ok(None);
+            };
+            // On Ctrl-C (or any error raised by a signal handler) `stream` is dropped here.
+            let item = wait(py, async { Ok::<_, Error>(stream.next().await) });
+            match item {
+                Ok(Some(Ok(event))) => {
+                    self.set(Slot::Open(stream));
+                    Ok(Some(PyStreamEvent(event)))
+                }
+                Ok(Some(Err(e))) => {
+                    self.set(Slot::Closed);
+                    Err(to_py_err(&e))
+                }
+                Ok(None) => {
+                    self.set(Slot::Closed);
+                    Ok(None)
+                }
+                Err(interrupted) => {
+                    self.set(Slot::Closed);
+                    Err(interrupted)
+                }
+            }
+        })
+    }
+
+    /// Stop the stream and close the upstream connection. Idempotent.
+    fn close(&self) {
+        let mut guard = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        if !matches!(*guard, Slot::Busy) {
+            *guard = Slot::Closed;
+        }
+    }
+
+    /// True once the stream ended, failed or was closed.
+    #[getter]
+    fn closed(&self) -> bool {
+        matches!(
+            *self.slot.lock().unwrap_or_else(|p| p.into_inner()),
+            Slot::Closed
+        )
+    }
+
+    fn __enter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&self, _exc: &Bound<'_, pyo3::types::PyTuple>) -> bool {
+        self.close();
+        false
+    }
+
+    fn __repr__(&self) -> String {
+        format!("TextStream(closed={})", self.closed())
+    }
+}
