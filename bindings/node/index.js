@@ -1,0 +1,27 @@
+'use strict'
+// @ditto/llm — one Rust core for every LLM provider (CommonJS entry; `index.mjs` is the ESM one).
+
+const { Ditto } = require('./lib/client')
+const { StreamTextResult } = require('./lib/stream')
+const errors = require('./lib/errors')
+const native = require('./lib/native-binding')
+
+module.exports = {
+  Ditto,
+  StreamTextResult,
+  DittoError: errors.DittoError,
+  BadRequestError: errors.BadRequestError,
+  ContextLengthExceededError: errors.ContextLengthExceededError,
+  ContentFilterError: errors.ContentFilterError,
+  AuthenticationError: errors.AuthenticationError,
+  PermissionDeniedError: errors.PermissionDeniedError,
+  NotFoundError: errors.NotFoundError,
+  RateLimitError: errors.RateLimitError,
+  APIConnectionError: errors.APIConnectionError,
+  APITimeoutError: errors.APITimeoutError,
+  InternalServerError: errors.InternalServerError,
+  StreamError: errors.StreamError,
+  ConfigError: errors.ConfigError,
+  APIUserAbortError: errors.APIUserAbortError,
+  version: native.version(),
+}

@@ -1,0 +1,25 @@
+// @ditto/llm — ESM entry: the same classes as the CommonJS entry (one copy, so `instanceof`
+// works across both).
+import ditto from './index.js'
+
+export const {
+  Ditto,
+  StreamTextResult,
+  DittoError,
+  BadRequestError,
+  ContextLengthExceededError,
+  ContentFilterError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  RateLimitError,
+  APIConnectionError,
+  APITimeoutError,
+  InternalServerError,
+  StreamError,
+  ConfigError,
+  APIUserAbortError,
+  version,
+} = ditto
+
+export default ditto

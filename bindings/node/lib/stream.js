@@ -1,0 +1,183 @@
+'use strict'
+// StreamTextResult: what `ditto.streamText()` returns. One native stream, consumed once — by
+// `for await`, by `fullStream` / `textStream` (web ReadableStreams), or by `collect()`.
+// The upstream request starts on first read. Breaking out of the loop, cancelling the
+// ReadableStream, calling `close()` or aborting the signal drops the Rust stream, which closes
+// the upstream connection. Events arrive from Rust in batches (one Promise per batch).
+
+const { toDittoError, DittoError } = require('./errors')
+
+class StreamTextResult {
+  #start
+  #signal
+  #native = null
+  #batch = []
+  #pos = 0
+  #state = 'new' // new | open | aborted | done
+  #claimed = false
+  #onAbort = () => this.#abort()
+
+  /** @internal */
+  constructor(start, signal) {
+    this.#start = start
+    this.#signal = signal
+    if (signal) signal.addEventListener('abort', this.#onAbort, { once: true })
+  }
+
+  /** Events, as an async iterator. The stream can be read once. */
+  [Symbol.asyncIterator]() {
+    this.#claim()
+    return {
+      next: () => this.#next(),
+      return: async (value) => {
+        this.close()
+        return { done: true, value }
+      },
+      [Symbol.asyncIterator]() {
+        return this
+      },
+    }
+  }
+
+  /** Every event, as a web ReadableStream (also async iterable). */
+  get fullStream() {
+    return toReadable(this[Symbol.asyncIterator]())
+  }
+
+  /** Only the text deltas, as a web ReadableStream of strings. */
+  get textStream() {
+    const events = this[Symbol.asyncIterator]()
+    return toReadable({
+      async next() {
+        for (;;) {
+          const r = await events.next()
+          if (r.done) return r
+          if (r.value.type === 'text-delta') return { done: false, value: r.value.text }
+        }
+      },
+      return: () => events.return(),
+    })
+  }
+
+  /** Same as `fullStream`. */
+  toReadableStream() {
+    return this.fullStream
+  }
+
+  /**
+   * Read the whole stream: `{text, reasoningText, toolCalls, finishReason, rawFinishReason,
+   * usage, warnings, events}`. Holds every event in memory; prefer iterating for long streams.
+   */
+  async collect() {
+    const out = { text: '', reasoningText: '', toolCalls: [], finishReason: undefined, rawFinishReason: undefined, usage: undefined, warnings: [], events: [] }
+    for await (const ev of this) {
+      out.events.push(ev)
+      switch (ev.type) {
+        case 'text-delta': out.text += ev.text; break
+        case 'reasoning-delta': out.reasoningText += ev.text; break
+        case 'tool-call': out.toolCalls.push(ev); break
+        case 'start-step': out.warnings.push(...(ev.warnings ?? [])); break
+        case 'finish':
+          out.finishReason = ev.finishReason
+          out.rawFinishReason = ev.rawFinishReason
+          out.usage = ev.totalUsage
+          break
+      }
+    }
+    return out
+  }
+
+  /** Stop now: the Rust stream is dropped and the upstream connection closed. Idempotent. */
+  close() {
+    if (this.#state === 'done') return
+    this.#finish()
+  }
+
+  #claim() {
+    if (this.#claimed) {
+      throw new DittoError('this stream was already read; call streamText() again for a new one', { kind: 'invalid_request' })
+    }
+    this.#claimed = true
+  }
+
+  async #next() {
+    for (;;) {
+      if (this.#state === 'aborted') {
+        this.#finish()
+        return { done: false, value: { type: 'abort' } }
+      }
+      if (this.#pos < this.#batch.length) {
+        return { done: false, value: this.#batch[this.#pos++] }
+      }
+      if (this.#state === 'done') return { done: true, value: undefined }
+      if (this.#state === 'new') {
+        if (this.#signal?.aborted) {
+          this.#state = 'aborted'
+          continue
+        }
+        try {
+          this.#native = this.#start()
+        } catch (err) {
+          this.#finish()
+          throw toDittoError(err)
+        }
+        this.#state = 'open'
+      }
+      let text
+      try {
+        text = await this.#native.next()
+      } catch (err) {
+        if (this.#state === 'aborted') continue
+        this.#finish()
+        throw toDittoError(err)
+      }
+      if (this.#state !== 'open') continue
+      if (text === null) {
+        this.#finish()
+        continue
+      }
+      this.#batch = JSON.parse(text)
+      this.#pos = 0
+    }
+  }
+
+  #abort() {
+    if (this.#state === 'done' || this.#state === 'aborted') return
+    this.#native?.close()
+    this.#batch = []
+    this.#pos = 0
+    this.#state = 'aborted'
+  }
+
+  #finish() {
+    this.#native?.close()
+    this.#native = null
+    this.#batch = []
+    this.#pos = 0
+    this.#state = 'done'
+    if (this.#signal) this.#signal.removeEventListener('abort', this.#onAbort)
+  }
+}
+
+/** A pull-based ReadableStream over an async iterator: nothing is read ahead of the reader. */
+function toReadable(iterator) {
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        try {
+          const r = await iterator.next()
+          if (r.done) controller.close()
+          else controller.enqueue(r.value)
+        } catch (err) {
+          controller.error(err)
+        }
+      },
+      async cancel() {
+        await iterator.return()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+}
+
+module.exports = { StreamTextResult }

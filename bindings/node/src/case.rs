@@ -1,0 +1,70 @@
+//! snake_case JSON (the core's serde shapes) → camelCase JSON (what JavaScript users get).
+//!
+//! Only the structural keys are renamed. Values the user or the provider owns — tool inputs and
+//! outputs, provider metadata and options, headers, JSON schemas, raw chunks — keep their keys
+//! exactly as they are.
+
+use serde_json::{Map, Value};
+
+/// Keys whose values are passed through untouched (already in camelCase form where relevant).
+const OPAQUE: [&str; 8] = [
+    "input",
+    "output",
+    "raw_value",
+    "provider_metadata",
+    "provider_options",
+    "headers",
+    "schema",
+    "input_schema",
+];
+
+/// `cache_read_tokens` → `cacheReadTokens`. Keys without `_` come back unchanged.
+pub fn camel_key(key: &str) -> String {
+    if !key.contains('_') {
+        return key.to_owned();
+    }
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for ch in key.chars() {
+        if ch == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Rename the structural keys of `value` to camelCase, in place of a copy.
+pub fn to_camel(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (key, v) in map {
+                let v = if OPAQUE.contains(&key.as_str()) {
+                    v
+                } else {
+                    to_camel(v)
+                };
+                out.insert(camel_key(&key), v);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(to_camel).collect()),
+        other => other,
+    }
+}
+
+/// Serialize `value` as camelCase JSON text.
+pub fn camel_json<T: serde::Serialize>(value: &T) -> ditto_llm::Result<String> {
+    let v = serde_json::to_value(value)
+        .map_err(|e| ditto_llm::Error::internal(format!("cannot serialize a result: {e}")))?;
+    Ok(to_camel(v).to_string())
+}
+
+#[cfg(test)]
+#[path = "case_tests.rs"]
+mod tests;

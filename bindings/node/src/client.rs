@@ -1,0 +1,106 @@
+//! `NativeDitto`: the client. Each method only converts options, starts the work on the shared
+//! runtime and returns a handle; nothing here waits, so the JS thread is never blocked.
+
+use crate::call::NativeCall;
+use crate::case::{camel_json, to_camel};
+use crate::errors::guarded;
+use crate::options::{client_config, embed_request, text_request};
+use crate::stream::NativeTextStream;
+use ditto_llm::{Ditto, DittoConfig, EmbedManyResult, EmbedRequest, Error};
+use napi_derive::napi;
+
+/// The native client behind the JS `Ditto` class.
+#[napi]
+#[derive(Debug)]
+pub struct NativeDitto {
+    inner: Ditto,
+}
+
+#[napi]
+impl NativeDitto {
+    /// `options_json`: the client options object as JSON text (camelCase or snake_case).
+    #[napi(constructor)]
+    pub fn new(options_json: Option<String>) -> napi::Result<Self> {
+        guarded(|| {
+            let config = match options_json {
+                Some(json) => client_config(&json)?,
+                None => DittoConfig::default(),
+            };
+            Ok(NativeDitto {
+                inner: Ditto::from_config(config)?,
+            })
+        })
+    }
+
+    /// The provider names this client knows.
+    #[napi]
+    pub fn providers(&self) -> Vec<String> {
+        self.inner
+            .providers()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Start a non-streaming text generation.
+    #[napi]
+    pub fn generate_text(&self, options_json: String) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let request = text_request(&options_json)?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = ditto.generate_text(request).await?;
+                camel_json(&result)
+            }))
+        })
+    }
+
+    /// Start a text stream.
+    #[napi]
+    pub fn stream_text(&self, options_json: String) -> napi::Result<NativeTextStream> {
+        guarded(|| {
+            let request = text_request(&options_json)?;
+            Ok(NativeTextStream::start(self.inner.clone(), request))
+        })
+    }
+
+    /// Start embedding one text (`input: string` → `embedding` too) or many.
+    #[napi]
+    pub fn embed(&self, options_json: String) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let (request, single) = embed_request(&options_json)?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = embed_many(ditto, request).await?;
+                let mut v = serde_json::to_value(&result)
+                    .map_err(|e| Error::internal(format!("cannot serialize a result: {e}")))?;
+                if single {
+                    v["embedding"] = v["embeddings"][0].clone();
+                }
+                Ok(to_camel(v).to_string())
+            }))
+        })
+    }
+}
+
+/// `Ditto::embed_many`, whose future the compiler cannot prove `Send` (a higher-ranked closure
+/// inside the core), so it cannot be spawned directly. It runs on a blocking-pool thread with
+/// its own `block_on`, and is dropped as soon as the calling future is (cancellation still
+/// closes the upstream request).
+async fn embed_many(ditto: Ditto, request: EmbedRequest) -> ditto_llm::Result<EmbedManyResult> {
+    let (alive_tx, alive_rx) = tokio::sync::oneshot::channel::<()>();
+    let runtime = tokio::runtime::Handle::current();
+    let work = tokio::task::spawn_blocking(move || {
+        runtime.block_on(async move {
+            tokio::select! {
+                r = ditto.embed_many(request) => Some(r),
+                _ = alive_rx => None,
+            }
+        })
+    });
+    let out = work
+        .await
+        .map_err(|e| Error::internal(format!("the embedding task failed: {e}")))?;
+    drop(alive_tx);
+    out.unwrap_or_else(|| Err(crate::errors::cancelled()))
+}
