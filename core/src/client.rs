@@ -7,6 +7,7 @@ use crate::generate;
 use crate::http::{HttpClient, HttpConfig};
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::{self, AnthropicProvider};
+use crate::providers::google::{self, GoogleApi, GoogleProvider};
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::{self, OpenAiProvider};
 use crate::providers::presets;
@@ -229,10 +230,28 @@ fn build_provider(
     if kind == ProviderKind::Mock {
         return Ok(ProviderHandle::Mock(MockProvider::new()));
     }
+    let vertex = (kind == ProviderKind::Vertex).then(|| {
+        let project = config.project.clone().or_else(|| {
+            read_env
+                .then(|| presets::Preset::env(presets::VERTEX_PROJECT_ENV))
+                .flatten()
+        });
+        let location = config
+            .region
+            .clone()
+            .or_else(|| {
+                read_env
+                    .then(|| presets::Preset::env(presets::VERTEX_LOCATION_ENV))
+                    .flatten()
+            })
+            .unwrap_or_else(|| "us-central1".into());
+        (project, location)
+    });
     let base_url = config
         .base_url
         .clone()
         .or_else(|| from_env("BASE_URL"))
+        .or_else(|| vertex.as_ref().map(|(_, l)| GoogleApi::vertex_base_url(l)))
         .or_else(|| preset.and_then(|p| p.default_base_url).map(str::to_owned))
         .or_else(|| (kind == ProviderKind::Openai).then(|| openai::DEFAULT_BASE_URL.to_owned()))
         .or_else(|| {
@@ -249,8 +268,13 @@ fn build_provider(
         )));
     }
     let api_key = config.api_key.clone().or_else(|| from_env("API_KEY"));
-    let official = [openai::DEFAULT_BASE_URL, anthropic::DEFAULT_BASE_URL]
-        .contains(&base_url.trim_end_matches('/'))
+    let official = [
+        openai::DEFAULT_BASE_URL,
+        anthropic::DEFAULT_BASE_URL,
+        google::DEFAULT_BASE_URL,
+    ]
+    .contains(&base_url.trim_end_matches('/'))
+        || base_url.contains("aiplatform.googleapis.com")
         || preset.is_some_and(|p| {
             p.key_required && p.default_base_url == Some(base_url.trim_end_matches('/'))
         });
@@ -273,6 +297,24 @@ fn build_provider(
             settings,
             http.clone(),
         ))),
+        ProviderKind::Google => Ok(ProviderHandle::Google(GoogleProvider::new(
+            settings,
+            http.clone(),
+            GoogleApi::Gemini,
+        ))),
+        ProviderKind::Vertex => {
+            let (project, location) = vertex.unwrap_or_default();
+            let Some(project) = project else {
+                return Err(Error::config(format!(
+                    "providers.{name}.project is required for Vertex AI (or set GOOGLE_VERTEX_PROJECT)"
+                )));
+            };
+            Ok(ProviderHandle::Google(GoogleProvider::new(
+                settings,
+                http.clone(),
+                GoogleApi::Vertex { project, location },
+            )))
+        }
         ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
             let org = config.organization.or_else(|| from_env("ORG_ID"));
             let project = config.project.or_else(|| from_env("PROJECT_ID"));

@@ -15,6 +15,10 @@ pub enum ProviderKind {
     Mock,
     /// Anthropic Messages.
     Anthropic,
+    /// Google Gemini API.
+    Google,
+    /// Google Vertex AI (Gemini models, bearer token, project and location).
+    Vertex,
 }
 
 /// One provider's settings. JSON: `{"api_key": "...", "base_url": "...", "headers": {...}}`.
@@ -42,9 +46,12 @@ pub struct ProviderConfig {
     /// OpenAI organization id (`OpenAI-Organization` header).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
-    /// OpenAI project id (`OpenAI-Project` header).
+    /// OpenAI project id (`OpenAI-Project` header), or the Google Cloud project of Vertex AI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
+    /// Vertex AI location (`us-central1`, `global`) or AWS region (`us-east-1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 impl std::fmt::Debug for ProviderConfig {
@@ -55,6 +62,8 @@ impl std::fmt::Debug for ProviderConfig {
             .field("base_url", &self.base_url)
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("query", &self.query.keys().collect::<Vec<_>>())
+            .field("project", &self.project)
+            .field("region", &self.region)
             .finish()
     }
 }

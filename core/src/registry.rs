@@ -5,6 +5,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpClient;
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::AnthropicProvider;
+use crate::providers::google::GoogleProvider;
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::OpenAiProvider;
 use crate::providers::{ProviderSettings, Secret};
@@ -34,6 +35,8 @@ pub enum ProviderHandle {
     Mock(MockProvider),
     /// Anthropic Messages.
     Anthropic(AnthropicProvider),
+    /// Google Gemini or Vertex AI.
+    Google(GoogleProvider),
     /// A user-supplied provider.
     Custom(Arc<dyn Provider>),
 }
@@ -44,6 +47,7 @@ impl ProviderHandle {
             ProviderHandle::OpenAi(p) => Arc::new(p.chat_model(model_id)),
             ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
             ProviderHandle::Anthropic(p) => Arc::new(p.messages_model(model_id)),
+            ProviderHandle::Google(p) => Arc::new(p.generative_model(model_id)),
             ProviderHandle::Custom(p) => p.language_model(model_id)?,
         })
     }
@@ -57,6 +61,7 @@ impl ProviderHandle {
                     "Anthropic has no embedding models (asked for `{model_id}`)"
                 )))
             }
+            ProviderHandle::Google(p) => Arc::new(p.embedding_model(model_id)?),
             ProviderHandle::Custom(p) => p.embedding_model(model_id)?,
         })
     }

@@ -221,3 +221,210 @@ async fn anthropic_reasoning_signature_round_trip() {
         .starts_with("EvQBCkYICxgCKkAxhD4"));
     assert_eq!(body["messages"][1]["content"][1]["text"], "925 ÷ 5 = 185");
 }
+
+#[tokio::test]
+async fn google_echo_headers_and_stream() {
+    let reqs = echo_round("google:gemini-2.5-flash").await;
+    let r = &reqs[0];
+    assert_eq!(r.path, "/v1beta/models/gemini-2.5-flash:generateContent");
+    assert_eq!(r.headers["x-goog-api-key"], "sk-test-secret");
+    assert!(!r.headers.contains_key("authorization"));
+    assert_eq!(
+        r.body["systemInstruction"],
+        json!({"parts": [{"text": "be nice"}]})
+    );
+    assert_eq!(
+        reqs[1].path,
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent"
+    );
+    assert_eq!(reqs[1].query.as_deref(), Some("alt=sse"));
+}
+
+#[tokio::test]
+async fn vertex_uses_project_location_and_bearer_token() {
+    let reqs = echo_round("vertex:gemini-2.5-flash").await;
+    let r = &reqs[0];
+    assert_eq!(
+        r.path,
+        "/v1/projects/proj-1/locations/us-central1/publishers/google/models/gemini-2.5-flash:generateContent"
+    );
+    assert_eq!(r.headers["authorization"], "Bearer ya29.test-token");
+    assert!(!r.headers.contains_key("x-goog-api-key"));
+}
+
+#[tokio::test]
+async fn google_tool_round_trip() {
+    for stream in [false, true] {
+        let body = tool_round_trip("google:gemini-2.5-flash", stream).await;
+        let contents = body["contents"].as_array().unwrap();
+        assert_eq!(contents.len(), 3, "{body}");
+        assert_eq!(contents[1]["role"], "model");
+        assert_eq!(
+            contents[1]["parts"][0],
+            json!({"functionCall": {"name": "get_weather", "args": {"city": "Paris"}}})
+        );
+        assert_eq!(contents[2]["role"], "user");
+        assert_eq!(
+            contents[2]["parts"][0],
+            json!({"functionResponse": {"name": "get_weather",
+                "response": {"name": "get_weather", "content": {"temp_c": 21}}}})
+        );
+        assert_eq!(
+            body["tools"][0]["functionDeclarations"][0]["name"],
+            "get_weather"
+        );
+    }
+}
+
+#[tokio::test]
+async fn google_retry_info_in_the_body_is_the_retry_delay() {
+    let server = mock().await;
+    // Without retries the error carries the body's retryDelay.
+    let ditto = client_with(
+        &server,
+        &["google"],
+        &[
+            ("x-mock-fixture", "google/google-429-retry-info.json"),
+            ("x-mock-status", "429"),
+        ],
+        |b| b.max_retries(0),
+    );
+    let e = ditto
+        .generate_text(TextRequest::new("google:gemini-3-pro-preview").prompt("hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.code(), Some("RESOURCE_EXHAUSTED"));
+    assert_eq!(
+        e.retry_after(),
+        Some(std::time::Duration::from_millis(34_400))
+    );
+    // With retries, a short retryDelay is waited for and the call succeeds.
+    server.push_scenario(
+        "retry-info",
+        vec![ditto_mock_upstream::Step {
+            status: Some(429),
+            body: Some(json!({"error": {"code": 429, "message": "slow down", "status": "RESOURCE_EXHAUSTED",
+                "details": [{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "0.05s"}]}})),
+            ..Default::default()
+        }],
+    );
+    let ditto = client(&server, &["google"], &[("x-mock-scenario", "retry-info")]);
+    let started = std::time::Instant::now();
+    let r = ditto
+        .generate_text(TextRequest::new("google:gemini-2.5-flash").prompt("again"))
+        .await
+        .unwrap();
+    assert_eq!(r.text, "echo: again");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(50));
+}
+
+#[tokio::test]
+async fn google_thought_signature_round_trip() {
+    let server = mock().await;
+    let ditto = client(
+        &server,
+        &["google"],
+        &[("x-mock-fixture", "google/google-tool-call.chunks.txt")],
+    );
+    let r = ditto
+        .stream_text(
+            TextRequest::new("google:gemini-3-pro-preview")
+                .prompt("weather?")
+                .tools(vec![weather()]),
+        )
+        .await
+        .unwrap()
+        .collect_result()
+        .await
+        .unwrap();
+    assert_eq!(r.finish_reason, FinishReason::ToolCalls);
+    let call = r.tool_calls[0].clone();
+    let ditto = client(&server, &["google"], &[]);
+    let history = vec![
+        Message::user("weather?"),
+        Message::with_parts(Role::Assistant, r.content.clone()),
+        Message::with_parts(
+            Role::Tool,
+            vec![ContentPart::ToolResult(ToolResult {
+                tool_call_id: call.tool_call_id.clone(),
+                tool_name: call.tool_name.clone(),
+                output: ToolResultOutput::Text("sunny".into()),
+                provider_options: Default::default(),
+            })],
+        ),
+    ];
+    ditto
+        .generate_text(
+            TextRequest::new("google:gemini-3-pro-preview")
+                .messages(history)
+                .tools(vec![weather()]),
+        )
+        .await
+        .unwrap();
+    let body = &server.requests()[1].body;
+    let part = &body["contents"][1]["parts"][0];
+    assert_eq!(part["functionCall"]["name"], "weather");
+    assert!(part["thoughtSignature"]
+        .as_str()
+        .unwrap()
+        .starts_with("EqUCCqICAb4"));
+
+    // A text part's signature comes back on the text it was sent with.
+    let ditto = client(
+        &server,
+        &["google"],
+        &[("x-mock-fixture", "google/google-reasoning-gemini3.json")],
+    );
+    let r = ditto
+        .generate_text(TextRequest::new("google:gemini-3-pro-preview").prompt("r's?"))
+        .await
+        .unwrap();
+    let ditto = client(&server, &["google"], &[]);
+    ditto
+        .generate_text(
+            TextRequest::new("google:gemini-3-pro-preview").messages(vec![
+                Message::user("r's?"),
+                Message::with_parts(Role::Assistant, r.content.clone()),
+                Message::user("thanks"),
+            ]),
+        )
+        .await
+        .unwrap();
+    let reqs = server.requests();
+    let part = &reqs.last().unwrap().body["contents"][1]["parts"];
+    assert_eq!(part.as_array().unwrap().len(), 1, "{part}");
+    assert!(part[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("There are **3**"));
+    assert!(part[0]["thoughtSignature"]
+        .as_str()
+        .unwrap()
+        .starts_with("EswFCskFAb4"));
+}
+
+#[tokio::test]
+async fn google_embeddings() {
+    let server = mock().await;
+    let ditto = client(&server, &["google"], &[]);
+    let r = ditto
+        .embed_many(ditto_llm::EmbedRequest::new(
+            "google:gemini-embedding-001",
+            vec!["a".into(), "b".into(), "a".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.embeddings.len(), 3);
+    assert_eq!(r.embeddings[0], r.embeddings[2]);
+    assert_ne!(r.embeddings[0], r.embeddings[1]);
+    let req = &server.requests()[0];
+    assert_eq!(
+        req.path,
+        "/v1beta/models/gemini-embedding-001:batchEmbedContents"
+    );
+    assert_eq!(
+        req.body["requests"][0]["model"],
+        "models/gemini-embedding-001"
+    );
+}

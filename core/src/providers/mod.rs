@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub(crate) mod common;
+pub mod google;
 pub mod mock;
 pub mod openai;
 pub mod presets;

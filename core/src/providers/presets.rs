@@ -39,7 +39,45 @@ pub const PRESETS: &[Preset] = &[
         base_url_env: &["ANTHROPIC_BASE_URL"],
         key_required: true,
     },
+    Preset {
+        name: "google",
+        kind: ProviderKind::Google,
+        default_base_url: Some("https://generativelanguage.googleapis.com"),
+        api_key_env: &[
+            "GEMINI_API_KEY",
+            "GOOGLE_API_KEY",
+            "GOOGLE_GENERATIVE_AI_API_KEY",
+        ],
+        base_url_env: &["GOOGLE_BASE_URL", "GEMINI_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "gemini",
+        kind: ProviderKind::Google,
+        default_base_url: Some("https://generativelanguage.googleapis.com"),
+        api_key_env: &[
+            "GEMINI_API_KEY",
+            "GOOGLE_API_KEY",
+            "GOOGLE_GENERATIVE_AI_API_KEY",
+        ],
+        base_url_env: &["GEMINI_BASE_URL", "GOOGLE_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "vertex",
+        kind: ProviderKind::Vertex,
+        // Computed from the location: https://{location}-aiplatform.googleapis.com
+        default_base_url: None,
+        api_key_env: &["GOOGLE_VERTEX_ACCESS_TOKEN"],
+        base_url_env: &["GOOGLE_VERTEX_BASE_URL"],
+        key_required: true,
+    },
 ];
+
+/// Environment variables of a Vertex AI project and location.
+pub const VERTEX_PROJECT_ENV: &[&str] = &["GOOGLE_VERTEX_PROJECT", "GOOGLE_CLOUD_PROJECT"];
+/// See [`VERTEX_PROJECT_ENV`].
+pub const VERTEX_LOCATION_ENV: &[&str] = &["GOOGLE_VERTEX_LOCATION", "GOOGLE_CLOUD_LOCATION"];
 
 /// The preset named `name`.
 pub fn preset(name: &str) -> Option<&'static Preset> {

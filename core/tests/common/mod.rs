@@ -64,6 +64,16 @@ pub fn provider_config(server: &MockServer, name: &str) -> ProviderConfig {
     let (kind, base) = match name {
         "openai" => (ProviderKind::Openai, server.openai_base_url()),
         "anthropic" => (ProviderKind::Anthropic, server.base_url()),
+        "google" => (ProviderKind::Google, server.base_url()),
+        "vertex" => {
+            let mut c = ProviderConfig::new()
+                .kind(ProviderKind::Vertex)
+                .base_url(server.base_url())
+                .api_key("ya29.test-token");
+            c.project = Some("proj-1".into());
+            c.region = Some("us-central1".into());
+            return c;
+        }
         _ => (ProviderKind::OpenaiCompatible, server.openai_base_url()),
     };
     ProviderConfig::new()

@@ -125,7 +125,7 @@ pub(crate) fn build_framed(
             .split('\n')
             .map(|line| line.strip_suffix('\r').unwrap_or(line))
             .filter(|line| !line.trim().is_empty());
-        Reply::sse_data(status, lines, done)
+        Reply::sse_data(status, lines, done && framing == Framing::Data)
     } else if name.ends_with(".sse") {
         Reply::events(status, split_events(&bytes))
     } else if name.ends_with(".json") {

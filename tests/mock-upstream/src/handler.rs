@@ -9,7 +9,6 @@ use axum::http::{request::Parts, StatusCode};
 use axum::response::Response;
 use futures_util::StreamExt;
 
-use crate::anthropic;
 use crate::delivery::deliver;
 use crate::faults::{delay, step_from_headers, SCENARIO_HEADER};
 use crate::fixtures::{self, Replay};
@@ -20,6 +19,7 @@ use crate::scenario::Step;
 use crate::state::Shared;
 use crate::wire::Wire;
 use crate::MAX_BODY_BYTES;
+use crate::{anthropic, gemini};
 
 /// Bytes read (and thrown away) from an oversized body before answering
 /// `413`, so the client sees the status instead of a broken pipe.
@@ -137,6 +137,7 @@ fn default_reply(shared: &Shared, parts: &Parts, body: &[u8]) -> Reply {
     let id = shared.next_id();
     openai::handle(&parts.method, path, body, id)
         .or_else(|| anthropic::handle(&parts.method, path, body, id))
+        .or_else(|| gemini::handle(&parts.method, path, body, id))
         .unwrap_or_else(|| error::not_found(parts.method.as_str(), path))
 }
 

@@ -18,7 +18,7 @@
 //!   `fixtures` (fixture replay), `delivery` (timed/faulty body frames),
 //!   `reply` (format-neutral reply), `echo` (echo text helpers),
 //!   `admin` (admin routes), `wire` (which wire format a path speaks), and one
-//!   module per provider wire format: `openai`, `anthropic`.
+//!   module per provider wire format: `openai`, `anthropic`, `gemini`.
 
 pub mod cli;
 pub mod config;
@@ -33,6 +33,7 @@ mod delivery;
 mod echo;
 mod faults;
 mod fixtures;
+mod gemini;
 mod handler;
 mod openai;
 mod reply;

@@ -11,6 +11,8 @@ pub(crate) enum Wire {
     OpenAi,
     /// Anthropic Messages (`/v1/messages`).
     Anthropic,
+    /// Google Gemini / Vertex AI (`.../models/{model}:{method}`).
+    Gemini,
 }
 
 /// How the lines of a `*.chunks.txt` fixture become a stream body.
@@ -20,6 +22,8 @@ pub(crate) enum Framing {
     Data,
     /// `event: <line.type>\ndata: <line>\n\n` each, no `[DONE]` (Anthropic, Cohere, Responses).
     Named,
+    /// `data: <line>\n\n` each and nothing after (Gemini).
+    DataOnly,
 }
 
 impl Wire {
@@ -27,6 +31,7 @@ impl Wire {
     pub(crate) fn of(path: &str) -> Wire {
         match path {
             "/v1/messages" | "/messages" => Wire::Anthropic,
+            p if crate::gemini::route(p).is_some() => Wire::Gemini,
             _ => Wire::OpenAi,
         }
     }
@@ -36,6 +41,7 @@ impl Wire {
         match self {
             Wire::OpenAi => Framing::Data,
             Wire::Anthropic => Framing::Named,
+            Wire::Gemini => Framing::DataOnly,
         }
     }
 
@@ -44,6 +50,7 @@ impl Wire {
         match self {
             Wire::OpenAi => crate::openai::error::for_status(status, model),
             Wire::Anthropic => crate::anthropic::error_for_status(status),
+            Wire::Gemini => crate::gemini::error_for_status(status),
         }
     }
 }

@@ -6,7 +6,7 @@
 mod base64;
 pub(crate) mod chat;
 mod chat_stream;
-mod embeddings;
+pub(crate) mod embeddings;
 pub(crate) mod error;
 mod models;
 

@@ -1,0 +1,69 @@
+//! Gemini `batchEmbedContents` request and response. Pure: no IO.
+
+use crate::error::Result;
+use crate::model::EmbeddingCall;
+use crate::providers::common::{bad_response, option, parse_body};
+use crate::types::{EmbeddingResponse, Usage};
+use serde_json::{json, Value};
+
+/// Most texts per `batchEmbedContents` call.
+pub const MAX_PER_CALL: usize = 100;
+
+/// The body for one batch. `provider_options.google.task_type` sets `taskType`.
+pub fn build_embedding_request(model_id: &str, call: &EmbeddingCall) -> Value {
+    let task = option(&call.provider_options, &["google"], "task_type")
+        .or_else(|| option(&call.provider_options, &["google"], "taskType"))
+        .cloned();
+    let requests: Vec<Value> = call
+        .values
+        .iter()
+        .map(|text| {
+            let mut r = json!({
+                "model": format!("models/{model_id}"),
+                "content": {"parts": [{"text": text}]},
+            });
+            if let Some(d) = call.dimensions {
+                r["outputDimensionality"] = d.into();
+            }
+            if let Some(t) = &task {
+                r["taskType"] = t.clone();
+            }
+            r
+        })
+        .collect();
+    json!({"requests": requests})
+}
+
+/// Parse `{"embeddings": [{"values": [...]}, ...]}`.
+pub fn parse_embedding_response(
+    provider: &str,
+    expected: usize,
+    body: &[u8],
+) -> Result<EmbeddingResponse> {
+    let v = parse_body(provider, body)?;
+    let items = v
+        .get("embeddings")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad_response(provider, "the response has no `embeddings` array", &v))?;
+    if items.len() != expected {
+        return Err(bad_response(
+            provider,
+            format!("asked for {expected} embeddings, got {}", items.len()),
+            &v,
+        ));
+    }
+    let embeddings = items
+        .iter()
+        .map(|e| {
+            e.get("values")
+                .and_then(Value::as_array)
+                .and_then(|xs| xs.iter().map(|x| x.as_f64().map(|f| f as f32)).collect())
+                .ok_or_else(|| bad_response(provider, "an embedding is not a list of numbers", &v))
+        })
+        .collect::<Result<Vec<Vec<f32>>>>()?;
+    Ok(EmbeddingResponse {
+        embeddings,
+        usage: Usage::default(),
+        warnings: Vec::new(),
+    })
+}
