@@ -1,4 +1,19 @@
+//! `ditto-gateway`: see `docs/gateway.md`.
+
+use clap::Parser;
+
 fn main() {
-    eprintln!("ditto-gateway is not built yet");
-    std::process::exit(1);
+    let cli = ditto_gateway::cli::Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    let code = rt.block_on(ditto_gateway::cli::run(cli));
+    std::process::exit(code);
 }

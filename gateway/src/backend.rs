@@ -1,0 +1,215 @@
+//! Backends at run time (a pooled HTTP client or a core client, limits, timeouts) and the
+//! router that picks one for a model.
+
+use crate::config::{glob_match, provider_kind, BackendConfig, GatewayConfig, WeightedBackend};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use ditto_llm::{Ditto, ProviderConfig};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// How a backend is reached.
+#[derive(Debug)]
+pub enum BackendKind {
+    /// OpenAI-compatible HTTP, relayed byte for byte.
+    Passthrough {
+        /// Base URL without a trailing slash (`http://host/v1`).
+        base_url: String,
+        /// Pooled keep-alive client (TCP_NODELAY).
+        client: reqwest::Client,
+    },
+    /// A native provider through the core's adapters; models are `<backend name>:<model>`.
+    Provider {
+        /// The core client with this one provider registered under the backend's name.
+        ditto: Ditto,
+    },
+}
+
+/// Timeouts of one backend.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// Connect.
+    pub connect: Duration,
+    /// To the response headers.
+    pub first_byte: Duration,
+    /// The whole exchange.
+    pub total: Duration,
+}
+
+/// One backend.
+#[derive(Debug)]
+pub struct Backend {
+    /// Its name.
+    pub name: String,
+    /// How it is reached.
+    pub kind: BackendKind,
+    /// Headers injected into every upstream request.
+    pub headers: HeaderMap,
+    /// Query parameters injected into every upstream request.
+    pub query: Vec<(String, String)>,
+    /// Client model → upstream model.
+    pub model_map: BTreeMap<String, String>,
+    /// Models advertised by `GET /v1/models` (provider backends).
+    pub models: Vec<String>,
+    /// Timeouts.
+    pub timeouts: Timeouts,
+    /// Per-backend concurrency limit.
+    pub permits: Option<Arc<Semaphore>>,
+}
+
+impl Backend {
+    /// Build from config (already validated).
+    pub fn build(c: &BackendConfig) -> Result<Self, String> {
+        let timeouts = Timeouts {
+            connect: Duration::from_millis(c.timeouts.connect_ms.unwrap_or(10_000)),
+            first_byte: Duration::from_millis(c.timeouts.first_byte_ms.unwrap_or(60_000)),
+            total: Duration::from_millis(c.timeouts.total_ms.unwrap_or(600_000)),
+        };
+        let mut headers = HeaderMap::new();
+        for (k, v) in &c.headers {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| format!("backends.{}.headers.{k}: invalid name", c.name))?;
+            let mut value = HeaderValue::from_str(v)
+                .map_err(|_| format!("backends.{}.headers.{k}: invalid value", c.name))?;
+            value.set_sensitive(true);
+            headers.insert(name, value);
+        }
+        let kind = match (&c.base_url, &c.provider) {
+            (Some(url), _) => BackendKind::Passthrough {
+                base_url: url.trim_end_matches('/').to_owned(),
+                client: reqwest::Client::builder()
+                    .tcp_nodelay(true)
+                    .connect_timeout(timeouts.connect)
+                    .pool_idle_timeout(Duration::from_secs(90))
+                    .pool_max_idle_per_host(1024)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .map_err(|e| format!("backends.{}: {e}", c.name))?,
+            },
+            (None, Some(provider)) => {
+                let mut pc = ProviderConfig::new().kind(provider_kind(provider)?);
+                pc.api_key = c.api_key.clone();
+                pc.headers = c.headers.clone();
+                pc.query = c.query.clone();
+                if let Some(url) = &c.base_url {
+                    pc.base_url = Some(url.clone());
+                }
+                let http = ditto_llm::http::HttpConfig {
+                    connect_timeout: timeouts.connect,
+                    first_byte_timeout: timeouts.first_byte,
+                    total_timeout: Some(timeouts.total),
+                    idle_timeout: timeouts.first_byte,
+                    ..Default::default()
+                };
+                let ditto = Ditto::builder()
+                    .http_config(http)
+                    .max_retries(0)
+                    .provider(c.name.clone(), pc)
+                    .build()
+                    .map_err(|e| format!("backends.{}: {}", c.name, e.message()))?;
+                BackendKind::Provider { ditto }
+            }
+            (None, None) => return Err(format!("backends.{}: no base_url or provider", c.name)),
+        };
+        Ok(Backend {
+            name: c.name.clone(),
+            kind,
+            headers,
+            query: c
+                .query
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            model_map: c.model_map.clone(),
+            models: c.models.clone(),
+            timeouts,
+            permits: c.max_in_flight.map(|n| Arc::new(Semaphore::new(n))),
+        })
+    }
+
+    /// The upstream model name for a client model.
+    pub fn map_model<'a>(&'a self, model: &'a str) -> &'a str {
+        self.model_map
+            .get(model)
+            .map(String::as_str)
+            .unwrap_or(model)
+    }
+}
+
+type Choices = Vec<(usize, u32)>;
+
+/// Picks a backend for a model: exact rules, then glob rules in order, then the defaults;
+/// among several backends, by weight.
+#[derive(Debug, Default)]
+pub struct Router {
+    exact: HashMap<String, Choices>,
+    globs: Vec<(String, Choices)>,
+    default: Choices,
+}
+
+impl Router {
+    /// Build from config; `index` maps backend names to positions.
+    pub fn build(c: &GatewayConfig, index: &HashMap<String, usize>) -> Self {
+        let weights = |list: &[WeightedBackend]| -> Choices {
+            list.iter()
+                .filter_map(|wb| {
+                    let i = *index.get(&wb.backend)?;
+                    let w = wb.weight.or(c.backends[i].weight).unwrap_or(1).max(1);
+                    Some((i, w))
+                })
+                .collect()
+        };
+        let mut r = Router {
+            default: weights(&c.router.default_backends),
+            ..Router::default()
+        };
+        for rule in &c.router.rules {
+            let choices = weights(&rule.backends);
+            if rule.model.contains('*') {
+                r.globs.push((rule.model.clone(), choices));
+            } else {
+                r.exact.entry(rule.model.clone()).or_insert(choices);
+            }
+        }
+        r
+    }
+
+    fn pick(choices: &Choices) -> Option<usize> {
+        match choices.len() {
+            0 => None,
+            1 => Some(choices[0].0),
+            _ => {
+                let total: u64 = choices.iter().map(|(_, w)| u64::from(*w)).sum();
+                let mut n = fastrand::u64(0..total);
+                for (i, w) in choices {
+                    if n < u64::from(*w) {
+                        return Some(*i);
+                    }
+                    n -= u64::from(*w);
+                }
+                choices.last().map(|(i, _)| *i)
+            }
+        }
+    }
+
+    /// The backend index for `model` (None: no route).
+    pub fn route(&self, model: Option<&str>) -> Option<usize> {
+        if let Some(m) = model {
+            if let Some(c) = self.exact.get(m) {
+                return Self::pick(c);
+            }
+            if let Some((_, c)) = self.globs.iter().find(|(g, _)| glob_match(g, m)) {
+                return Self::pick(c);
+            }
+        }
+        Self::pick(&self.default)
+    }
+
+    /// Model names named exactly by rules.
+    pub fn exact_models(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.exact.keys().cloned().collect();
+        v.sort();
+        v
+    }
+}

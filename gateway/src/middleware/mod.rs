@@ -1,0 +1,7 @@
+//! Cross-cutting layers: request ids, metrics and access logs; admin authentication.
+
+mod admin_auth;
+mod observe;
+
+pub use admin_auth::{admin_auth, AdminRole};
+pub use observe::{observe, RequestId};

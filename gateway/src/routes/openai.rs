@@ -1,0 +1,274 @@
+//! `ANY /v1/*` (and the same paths without `/v1`): authenticate, bound the body, route by
+//! model, check limits, reserve budget, then hand over to passthrough or translation.
+
+use crate::backend::{Backend, BackendKind};
+use crate::config::time::now_unix;
+use crate::control::{KeyEntry, Ticket};
+use crate::error::ApiError;
+use crate::middleware::RequestId;
+use crate::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::sync::Arc;
+use tokio::sync::OwnedSemaphorePermit;
+
+/// Concurrency permits held for the life of a request (body included).
+#[derive(Debug)]
+pub struct Permits {
+    _global: OwnedSemaphorePermit,
+    _backend: Option<OwnedSemaphorePermit>,
+}
+
+/// A request ready to be sent: authenticated, routed, budgeted.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The backend.
+    pub backend: Arc<Backend>,
+    /// Method.
+    pub method: Method,
+    /// Path below `/v1` (`/chat/completions`).
+    pub path: String,
+    /// The raw query string.
+    pub query: Option<String>,
+    /// Client headers.
+    pub headers: HeaderMap,
+    /// The body as received.
+    pub raw: Bytes,
+    /// The body parsed, when it is a JSON object (already rewritten: model map, usage, caps).
+    pub json: Option<Value>,
+    /// True when `json` differs from `raw`.
+    pub rewritten: bool,
+    /// The client's model name.
+    pub model: Option<String>,
+    /// The request id.
+    pub request_id: String,
+    /// True when the gateway asked for stream usage the client did not request.
+    pub strip_usage: bool,
+    /// Budget claim.
+    pub ticket: Ticket,
+    /// Concurrency permits.
+    pub permits: Permits,
+    /// Token estimate of the input (for settling when usage never arrives).
+    pub input_estimate: u64,
+}
+
+/// Marks which backend served a response (for metrics and logs).
+#[derive(Debug, Clone)]
+pub struct BackendName(pub String);
+
+/// Paths whose body is an OpenAI JSON object with token usage.
+fn is_token_path(path: &str) -> bool {
+    matches!(
+        path,
+        "/chat/completions" | "/completions" | "/embeddings" | "/responses"
+    )
+}
+
+fn body_too_large(headers: &HeaderMap, limit: usize) -> bool {
+    headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > limit as u64)
+}
+
+/// The handler.
+pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response {
+    match prepare(st.clone(), req).await {
+        Ok(p) => {
+            let name = BackendName(p.backend.name.clone());
+            let mut resp = match &p.backend.kind {
+                BackendKind::Passthrough { .. } => crate::relay::passthrough(st.clone(), p).await,
+                BackendKind::Provider { .. } => crate::translate::dispatch(st.clone(), p).await,
+            }
+            .unwrap_or_else(IntoResponse::into_response);
+            resp.extensions_mut().insert(name);
+            resp
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> {
+    let (parts, body) = req.into_parts();
+    let key = st
+        .control
+        .keys
+        .authenticate(crate::secret::bearer(&parts.headers), now_unix())?;
+    let global = st.global_permits.clone().try_acquire_owned().map_err(|_| {
+        ApiError::rate_limited(
+            "gateway_overloaded",
+            "the gateway is at its in-flight limit; retry shortly",
+            1,
+        )
+    })?;
+    if body_too_large(&parts.headers, st.max_body_bytes) {
+        return Err(ApiError::too_large(st.max_body_bytes));
+    }
+    let raw = axum::body::to_bytes(body, st.max_body_bytes)
+        .await
+        .map_err(|e| {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.to_string().contains("length limit"))
+                || e.to_string().contains("length limit");
+            if too_large {
+                ApiError::too_large(st.max_body_bytes)
+            } else {
+                ApiError::invalid_request(format!("could not read the request body: {e}"))
+            }
+        })?;
+    let full_path = parts.uri.path();
+    let path = full_path
+        .strip_prefix("/v1")
+        .unwrap_or(full_path)
+        .to_owned();
+    let looks_json = raw.first().is_some_and(|b| *b == b'{')
+        || parts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+    let mut json = if !raw.is_empty() && looks_json {
+        match serde_json::from_slice::<Value>(&raw) {
+            Ok(v @ Value::Object(_)) => Some(v),
+            Ok(_) if is_token_path(&path) => {
+                return Err(ApiError::invalid_request(
+                    "the request body must be a JSON object",
+                ))
+            }
+            Ok(_) => None,
+            Err(e) if is_token_path(&path) => {
+                return Err(ApiError::invalid_request(format!(
+                    "the request body is not valid JSON: {e}"
+                )))
+            }
+            Err(_) => None,
+        }
+    } else {
+        None
+    };
+    if is_token_path(&path) && parts.method == Method::POST && json.is_none() {
+        return Err(ApiError::invalid_request(
+            "this endpoint takes a JSON object body",
+        ));
+    }
+    let model = json
+        .as_ref()
+        .and_then(|j| j.get("model"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    if let Some(m) = &model {
+        if !key.allows_model(m) {
+            return Err(ApiError::forbidden(
+                "model_not_allowed",
+                format!("key `{}` may not use model `{m}`", key.record.id),
+            ));
+        }
+    }
+    let idx = st.router.route(model.as_deref()).ok_or_else(|| {
+        ApiError::not_found(match &model {
+            Some(m) => format!("no backend serves model `{m}`"),
+            None => "no default backend is configured".to_owned(),
+        })
+    })?;
+    let backend = st.backends[idx].clone();
+    let backend_permit = match &backend.permits {
+        Some(sem) => Some(sem.clone().try_acquire_owned().map_err(|_| {
+            ApiError::rate_limited(
+                "backend_overloaded",
+                format!(
+                    "backend `{}` is at its in-flight limit; retry shortly",
+                    backend.name
+                ),
+                1,
+            )
+        })?),
+        None => None,
+    };
+    st.control.check_rate(&key)?;
+
+    let input_estimate = raw.len() as u64;
+    let mut rewritten = false;
+    let mut strip_usage = false;
+    let mut output_reserve = 0;
+    if let Some(j) = json.as_mut().and_then(Value::as_object_mut) {
+        if let Some(m) = &model {
+            let mapped = backend.map_model(m);
+            if mapped != m {
+                j.insert("model".into(), Value::String(mapped.to_owned()));
+                rewritten = true;
+            }
+        }
+        if matches!(path.as_str(), "/chat/completions" | "/completions") {
+            let cap = ["max_completion_tokens", "max_tokens", "max_output_tokens"]
+                .iter()
+                .find_map(|k| j.get(*k).and_then(Value::as_u64));
+            output_reserve = match cap {
+                Some(c) => c,
+                None => match st.control.output_room(&key, input_estimate) {
+                    Some(room) if room < st.default_output_reserve => {
+                        // Near the end of the budget: cap the output to what is left.
+                        j.insert("max_tokens".into(), Value::from(room.max(1)));
+                        rewritten = true;
+                        room.max(1)
+                    }
+                    _ => st.default_output_reserve,
+                },
+            };
+            let streaming = j.get("stream").and_then(Value::as_bool) == Some(true);
+            let asked = j
+                .get("stream_options")
+                .and_then(|o| o.get("include_usage"))
+                .and_then(Value::as_bool)
+                == Some(true);
+            if streaming && !asked && matches!(backend.kind, BackendKind::Passthrough { .. }) {
+                let opts = j
+                    .entry("stream_options")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Some(o) = opts.as_object_mut() {
+                    o.insert("include_usage".into(), Value::Bool(true));
+                    strip_usage = true;
+                    rewritten = true;
+                }
+            }
+        }
+    }
+    let ticket = st.control.reserve(&key, input_estimate + output_reserve)?;
+    let request_id = parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
+    Ok(Prepared {
+        backend,
+        method: parts.method,
+        path,
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        raw,
+        json,
+        rewritten,
+        model,
+        request_id,
+        strip_usage,
+        ticket,
+        permits: Permits {
+            _global: global,
+            _backend: backend_permit,
+        },
+        input_estimate,
+    })
+}
+
+/// Used by translation handlers that answer without a body from the client.
+pub fn empty_body() -> Body {
+    Body::empty()
+}
+
+/// The key of a prepared request.
+pub fn key_of(p: &Prepared) -> &Arc<KeyEntry> {
+    p.ticket.key()
+}

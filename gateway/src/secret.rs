@@ -1,0 +1,78 @@
+//! Tokens: generation from the OS CSPRNG, SHA-256 hashing, constant-time comparison.
+
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use subtle::ConstantTimeEq;
+
+/// Hex SHA-256 of a token.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Constant-time equality of two strings (length may leak, content does not).
+pub fn ct_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// `n` random bytes from the OS.
+pub fn random_bytes(n: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = vec![0u8; n];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buf)?;
+    Ok(buf)
+}
+
+/// A new random token with a prefix: `sk-ditto-<32 hex>`.
+pub fn new_token(prefix: &str) -> std::io::Result<String> {
+    Ok(format!("{prefix}{}", hex::encode(random_bytes(16)?)))
+}
+
+/// A short random id (12 hex characters).
+pub fn new_id() -> String {
+    match random_bytes(6) {
+        Ok(b) => hex::encode(b),
+        Err(_) => format!("{:012x}", fastrand::u64(..) & 0xffff_ffff_ffff),
+    }
+}
+
+/// What may be shown of a token: its first 12 characters and an ellipsis.
+pub fn hint(token: &str) -> String {
+    let cut: String = token.chars().take(12).collect();
+    format!("{cut}…")
+}
+
+/// A bearer token from `Authorization: Bearer ...`, `x-api-key` or `api-key`.
+pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    if let Some(v) = headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        let v = v.trim();
+        let rest = v
+            .strip_prefix("Bearer ")
+            .or_else(|| v.strip_prefix("bearer "))
+            .unwrap_or(v);
+        return Some(rest.trim());
+    }
+    headers
+        .get("x-api-key")
+        .or_else(|| headers.get("api-key"))
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_and_hashes() {
+        let t = new_token("sk-ditto-").unwrap();
+        assert_eq!(t.len(), "sk-ditto-".len() + 32);
+        assert_eq!(hash_token("abc").len(), 64);
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert!(ct_eq("same", "same"));
+        assert!(!ct_eq("same", "sane"));
+        assert!(!ct_eq("same", "same!"));
+        assert_ne!(new_token("k").unwrap(), new_token("k").unwrap());
+    }
+}

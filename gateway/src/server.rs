@@ -1,0 +1,224 @@
+//! Start-up: open the store, load and sync keys, build the router, listen (large backlog,
+//! `TCP_NODELAY`), run the reaper, shut down gracefully.
+
+use crate::config::time::{now_unix, parse_expiry};
+use crate::config::GatewayConfig;
+use crate::control::Control;
+use crate::middleware::{admin_auth, observe};
+use crate::routes::{admin, litellm, openai, ops};
+use crate::secret::{hash_token, hint};
+use crate::state::AppState;
+use crate::store::{KeyRecord, StoreSpec};
+use axum::routing::{any, get, post};
+use axum::serve::ListenerExt;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// Listen backlog (tokio's default of 128 gives 1 s SYN-retry tails under bursts).
+const BACKLOG: u32 = 4096;
+
+/// How to start.
+#[derive(Debug, Clone)]
+pub struct StartOptions {
+    /// Address to bind (port 0 picks one).
+    pub listen: SocketAddr,
+    /// Store.
+    pub store: StoreSpec,
+    /// Admin token (read-write).
+    pub admin_token: String,
+}
+
+/// A running gateway.
+#[derive(Debug)]
+pub struct Gateway {
+    /// The bound address.
+    pub addr: SocketAddr,
+    /// Shared state (tests and the binary read it).
+    pub state: Arc<AppState>,
+    /// Stale reservations of a previous process returned at start-up.
+    pub reaped_at_start: usize,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: JoinHandle<std::io::Result<()>>,
+    reaper: JoinHandle<()>,
+}
+
+impl Gateway {
+    /// `http://ADDR`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stop accepting, finish open requests, stop.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.reaper.abort();
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        self.server.abort();
+    }
+
+    /// Wait until the server stops (SIGINT / SIGTERM in the binary).
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        let r = (&mut self.server).await;
+        self.reaper.abort();
+        r.unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+}
+
+/// The router over a state.
+pub fn app(st: Arc<AppState>) -> Router {
+    let admin_routes = Router::new()
+        .route("/admin/keys", post(admin::create).get(admin::list))
+        .route(
+            "/admin/keys/{id}",
+            get(admin::get).patch(admin::update).delete(admin::delete),
+        )
+        .route("/admin/keys/{id}/regenerate", post(admin::regenerate))
+        .route("/admin/keys/{id}/reset-budget", post(admin::reset_budget))
+        .route("/admin/usage", get(admin::usage))
+        .route("/key/generate", post(litellm::generate))
+        .route("/key/info", get(litellm::key_info))
+        .route("/key/list", get(litellm::list))
+        .route("/key/update", post(litellm::update))
+        .route("/key/delete", post(litellm::delete))
+        .route("/key/regenerate", post(litellm::regenerate))
+        .route("/key/{key}/regenerate", post(litellm::regenerate_path))
+        .route_layer(axum::middleware::from_fn_with_state(st.clone(), admin_auth));
+    Router::new()
+        .route("/health", get(ops::health))
+        .route("/ready", get(ops::ready))
+        .route("/metrics", get(ops::metrics))
+        .merge(admin_routes)
+        .route("/v1/{*rest}", any(openai::handle))
+        .fallback(openai::handle)
+        .layer(axum::middleware::from_fn_with_state(st.clone(), observe))
+        .with_state(st)
+}
+
+/// The record for a key declared in the config file.
+fn config_key(k: &crate::config::VirtualKeyConfig) -> Result<KeyRecord, String> {
+    let expires_at = match &k.expires_at {
+        Some(v) => parse_expiry(v).map_err(|e| format!("virtual_keys.{}.expires_at: {e}", k.id))?,
+        None => None,
+    };
+    Ok(KeyRecord {
+        id: k.id.clone(),
+        token_hash: hash_token(&k.token),
+        token_hint: hint(&k.token),
+        alias: None,
+        enabled: k.enabled.unwrap_or(true),
+        expires_at,
+        rpm: k.limits.rpm,
+        tpm: k.limits.tpm,
+        budget_tokens: k.budget.total_tokens,
+        allowed_models: k.allowed_models.clone(),
+        tenant: k.tenant.clone(),
+        project: k.project.clone(),
+        user: k.user.clone(),
+        metadata: serde_json::Value::Null,
+        source: "config".into(),
+        created_at: now_unix(),
+        spent_tokens: 0,
+        requests: 0,
+    })
+}
+
+async fn bind(addr: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
+/// Open the store, sync the file's keys, build the state.
+pub fn build_state(
+    config: &GatewayConfig,
+    opts: &StartOptions,
+) -> Result<(Arc<AppState>, usize), String> {
+    let store = opts.store.open().map_err(|e| e.to_string())?;
+    let ttl = Duration::from_secs(config.budgets.reservation_ttl_secs.unwrap_or(900));
+    let (control, reaped) = Control::open(store.clone(), ttl).map_err(|e| e.to_string())?;
+    let mut in_file = std::collections::HashSet::new();
+    for k in &config.virtual_keys {
+        let mut record = config_key(k)?;
+        if let Some(existing) = control.keys.get(&k.id) {
+            record.created_at = existing.record.created_at;
+            record.spent_tokens = existing.lock().spent;
+        }
+        store.upsert_key(&record).map_err(|e| e.to_string())?;
+        control.keys.put(record);
+        in_file.insert(k.id.clone());
+    }
+    // Keys that came from the file and left it are gone.
+    for e in control.keys.list() {
+        if e.record.source == "config" && !in_file.contains(&e.record.id) {
+            store.delete_key(&e.record.id).map_err(|e| e.to_string())?;
+            control.keys.remove(&e.record.id);
+        }
+    }
+    let st = AppState::build(config, control, &opts.admin_token)?;
+    Ok((Arc::new(st), reaped))
+}
+
+/// Start serving.
+pub async fn start(config: &GatewayConfig, opts: StartOptions) -> Result<Gateway, String> {
+    let (state, reaped) = build_state(config, &opts)?;
+    serve_state(state, reaped, opts.listen).await
+}
+
+/// Serve an already built state.
+pub async fn serve_state(
+    state: Arc<AppState>,
+    reaped: usize,
+    listen: SocketAddr,
+) -> Result<Gateway, String> {
+    if reaped > 0 {
+        tracing::warn!(
+            reaped,
+            "returned budget reservations left by a previous process"
+        );
+    }
+    let listener = bind(listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = app(state.clone());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    let reaper_state = state.clone();
+    let reaper = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(reaper_state.reap_period());
+        loop {
+            tick.tick().await;
+            let n = reaper_state.control.reap();
+            if n > 0 {
+                tracing::warn!(reaped = n, "returned stale budget reservations");
+            }
+        }
+    });
+    Ok(Gateway {
+        addr,
+        state,
+        reaped_at_start: reaped,
+        shutdown: Some(tx),
+        server,
+        reaper,
+    })
+}
