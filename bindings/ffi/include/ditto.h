@@ -35,6 +35,16 @@ typedef struct DittoClient DittoClient;
 // `ditto_stream_cancel` may be called from any thread while it is alive.
 typedef struct DittoStream DittoStream;
 
+// How many handles of each type are alive (created and not yet freed).
+typedef struct DittoHandleCounts {
+  // Live `DittoClient`s.
+  int64_t clients;
+  // Live `DittoStream`s.
+  int64_t streams;
+  // Live `DittoCancel`s.
+  int64_t cancels;
+} DittoHandleCounts;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -108,6 +118,9 @@ int32_t ditto_embed(const struct DittoClient *client,
                     const char *request_json,
                     const struct DittoCancel *cancel,
                     char **out_json);
+
+// The number of live handles of each type, for leak checks in tests.
+struct DittoHandleCounts ditto_handle_counts(void);
 
 // Open a text stream for a `TextRequest` JSON. Returns at once: connection errors and errors
 // the provider answers before the first byte arrive from the first `ditto_stream_next`. On

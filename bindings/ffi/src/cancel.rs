@@ -1,15 +1,17 @@
 //! `DittoCancel`: a token the caller triggers (from any thread) to stop a blocking call.
 
+use crate::counts::{Kind, Live};
 use crate::util::{guarded, Failure};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Notify;
 
 /// A cancellation token for `ditto_generate_text` / `ditto_embed`. Triggering it makes the call
 /// return promptly with a `cancelled` error and drops the request (closing its connection).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct DittoCancel {
     triggered: AtomicBool,
     notify: Notify,
+    _live: Live,
 }
 
 impl DittoCancel {
@@ -43,7 +45,11 @@ impl DittoCancel {
 /// thread can still trigger it.
 #[no_mangle]
 pub extern "C" fn ditto_cancel_new() -> *mut DittoCancel {
-    Box::into_raw(Box::default())
+    Box::into_raw(Box::new(DittoCancel {
+        triggered: AtomicBool::new(false),
+        notify: Notify::new(),
+        _live: Live::new(Kind::Cancel),
+    }))
 }
 
 /// Trigger `cancel` (idempotent, callable from any thread while the token is alive). NULL is

@@ -1,6 +1,7 @@
 //! `DittoClient`: create / free, and the blocking JSON calls (`generate_text`, `embed`).
 
 use crate::cancel::{block_on_cancellable, token, DittoCancel};
+use crate::counts::{Kind, Live};
 use crate::request;
 use crate::util::{arg_str, bad_argument, guarded, Failure, Outcome};
 use crate::DITTO_OK;
@@ -12,6 +13,7 @@ use std::ffi::c_char;
 #[derive(Debug)]
 pub struct DittoClient {
     pub(crate) ditto: Ditto,
+    _live: Live,
 }
 
 /// Borrow a client argument.
@@ -74,7 +76,10 @@ pub unsafe extern "C" fn ditto_client_new(
             match made {
                 Ok(ditto) => {
                     // SAFETY: as above.
-                    *out_client = Box::into_raw(Box::new(DittoClient { ditto }));
+                    *out_client = Box::into_raw(Box::new(DittoClient {
+                        ditto,
+                        _live: Live::new(Kind::Client),
+                    }));
                     (DITTO_OK, None)
                 }
                 Err(f) => f.outcome(),

@@ -17,6 +17,7 @@
 
 mod cancel;
 mod client;
+mod counts;
 mod request;
 mod runtime;
 mod stream;
@@ -24,6 +25,7 @@ mod util;
 
 pub use cancel::DittoCancel;
 pub use client::DittoClient;
+pub use counts::DittoHandleCounts;
 pub use stream::DittoStream;
 
 use std::ffi::{c_char, CString};

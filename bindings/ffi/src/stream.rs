@@ -2,6 +2,7 @@
 //! pulled one event at a time by the caller.
 
 use crate::client::{client_ref, DittoClient};
+use crate::counts::{Kind, Live};
 use crate::request;
 use crate::util::{arg_str, bad_argument, error_json, guarded, panic_json, Failure, Outcome};
 use crate::{DITTO_DONE, DITTO_ERROR, DITTO_OK, DITTO_PANIC, DITTO_PENDING};
@@ -27,6 +28,7 @@ pub struct DittoStream {
     task: AbortHandle,
     cancelled: AtomicBool,
     cancel_reported: AtomicBool,
+    _live: Live,
 }
 
 impl Drop for DittoStream {
@@ -81,6 +83,7 @@ impl DittoStream {
             task,
             cancelled: AtomicBool::new(false),
             cancel_reported: AtomicBool::new(false),
+            _live: Live::new(Kind::Stream),
         })
     }
 

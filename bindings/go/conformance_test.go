@@ -1,0 +1,230 @@
+package ditto
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The same cases and snapshot files as core/tests/conformance.rs: recordings served by the
+// mock upstream, the normalized outcome compared with expected.json / ai-sdk-snapshots.
+
+type confCase struct {
+	name    string
+	fixture string
+	status  int
+	headers map[string]string
+	request map[string]any
+	stream  bool
+	embed   []string
+}
+
+// errorOutcome is the part of an error every language compares.
+func errorOutcome(err error) map[string]any {
+	var e *Error
+	if !errors.As(err, &e) {
+		return map[string]any{"kind": "not a ditto error", "message": err.Error()}
+	}
+	out := map[string]any{"kind": string(e.Kind), "status": nil, "code": nil}
+	if e.Status != 0 {
+		out["status"] = e.Status
+	}
+	if e.Code != "" {
+		out["code"] = e.Code
+	}
+	return out
+}
+
+// normalize drops response.headers (they vary between runs and languages).
+func normalize(v any) any {
+	if m, ok := v.(map[string]any); ok {
+		if r, ok := m["response"].(map[string]any); ok {
+			delete(r, "headers")
+		}
+	}
+	return v
+}
+
+func rawJSON(t *testing.T, data []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("bad JSON %s: %v", data, err)
+	}
+	return v
+}
+
+// requestFromCase turns the case's TextRequest JSON into the Go request type, so the
+// comparison covers the Go types too.
+func requestFromCase(t *testing.T, raw map[string]any) TextRequest {
+	t.Helper()
+	var req TextRequest
+	rest := map[string]any{}
+	for k, v := range raw {
+		if k != "tools" {
+			rest[k] = v
+		}
+	}
+	data, _ := json.Marshal(rest)
+	if err := json.Unmarshal(data, &req); err != nil {
+		t.Fatalf("case request %s: %v", data, err)
+	}
+	for _, tool := range raw["tools"].([]any) {
+		tm := tool.(map[string]any)
+		req.Tools = append(req.Tools, Tool{Name: tm["name"].(string), Description: str(tm["description"]), InputSchema: tm["input_schema"]})
+	}
+	return req
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func runCase(t *testing.T, m *mock, c confCase) map[string]any {
+	step := map[string]any{"fixture": c.fixture}
+	if c.status != 0 {
+		step["status"] = c.status
+	}
+	if len(c.headers) > 0 {
+		step["headers"] = c.headers
+	}
+	m.scenario(t, c.name, step)
+	model := c.request["model"].(string)
+	provider, _, _ := strings.Cut(model, ":")
+	client := m.client(t, c.name, provider)
+	ctx := context.Background()
+	if c.embed != nil {
+		r, err := client.Embed(ctx, EmbedRequest{Model: model, Input: c.embed})
+		if err != nil {
+			return map[string]any{"error": errorOutcome(err)}
+		}
+		// Rust's snapshot holds the f32 values widened to f64; widen the same way.
+		wide := make([][]float64, len(r.Embeddings))
+		for i, v := range r.Embeddings {
+			for _, x := range v {
+				wide[i] = append(wide[i], float64(x))
+			}
+		}
+		data, _ := json.Marshal(map[string]any{"embeddings": wide, "usage": r.Usage})
+		return rawJSON(t, data).(map[string]any)
+	}
+	if c.request["tools"] == nil {
+		c.request["tools"] = []any{}
+	}
+	req := requestFromCase(t, c.request)
+	if !c.stream {
+		r, err := client.GenerateText(ctx, req)
+		if err != nil {
+			return map[string]any{"error": errorOutcome(err)}
+		}
+		return map[string]any{"result": normalize(rawJSON(t, r.JSON))}
+	}
+	events := []any{}
+	out := map[string]any{}
+	for ev, err := range client.StreamTextSeq(ctx, req) {
+		if err != nil {
+			out["error"] = errorOutcome(err)
+			break
+		}
+		events = append(events, normalize(rawJSON(t, ev.JSON)))
+	}
+	out["events"] = events
+	return out
+}
+
+func compareSnapshot(t *testing.T, path string, actual map[string]any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("missing snapshot %s (the Rust suite writes it): %v", path, err)
+	}
+	expected := rawJSON(t, data)
+	actualNorm := rawJSON(t, []byte(mustJSON(actual)))
+	if !reflect.DeepEqual(expected, actualNorm) {
+		pretty, _ := json.MarshalIndent(actualNorm, "", "  ")
+		t.Errorf("snapshot mismatch for %s\nactual: %s", path, pretty)
+	}
+}
+
+func TestConformanceOwnRecordings(t *testing.T) {
+	m := startMock(t)
+	root := filepath.Join(repoRoot(t), "tests", "fixtures", "openai")
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := []string{}
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(root, e.Name(), "case.json")); err == nil {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	if len(names) < 10 {
+		t.Fatalf("expected at least 10 cases, found %d", len(names))
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(root, name, "case.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var spec struct {
+				Request map[string]any    `json:"request"`
+				Fixture string            `json:"fixture"`
+				Status  int               `json:"status"`
+				Headers map[string]string `json:"headers"`
+				Stream  bool              `json:"stream"`
+			}
+			if err := json.Unmarshal(data, &spec); err != nil {
+				t.Fatal(err)
+			}
+			c := confCase{name: name, fixture: fmt.Sprintf("openai/%s/%s", name, spec.Fixture),
+				status: spec.Status, headers: spec.Headers, request: spec.Request, stream: spec.Stream}
+			compareSnapshot(t, filepath.Join(root, name, "expected.json"), runCase(t, m, c))
+		})
+	}
+}
+
+func TestConformanceAISDKRecordings(t *testing.T) {
+	if sharedFixtures(t) == "" {
+		t.Skip("SKIPPED: ../shared/fixtures/ai-sdk is not present; AI SDK conformance not run")
+	}
+	m := startMock(t)
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "tests", "fixtures", "ai-sdk-cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		Cases []struct {
+			Name   string   `json:"name"`
+			File   string   `json:"file"`
+			Status int      `json:"status"`
+			Model  string   `json:"model"`
+			Stream bool     `json:"stream"`
+			Embed  []string `json:"embed"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest.Cases) == 0 {
+		t.Fatal("no AI SDK cases")
+	}
+	for _, mc := range manifest.Cases {
+		t.Run(mc.Name, func(t *testing.T) {
+			c := confCase{name: mc.Name, fixture: mc.File, status: mc.Status, stream: mc.Stream, embed: mc.Embed,
+				request: map[string]any{"model": mc.Model, "prompt": "replayed", "max_retries": 0}}
+			snap := filepath.Join(repoRoot(t), "tests", "fixtures", "ai-sdk-snapshots", mc.Name+".json")
+			compareSnapshot(t, snap, runCase(t, m, c))
+		})
+	}
+}

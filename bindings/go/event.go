@@ -1,0 +1,116 @@
+package ditto
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// StreamEvent is one event of a text stream. Type names follow the AI SDK fullStream parts:
+// "start", "start-step", "text-start", "text-delta", "text-end", "reasoning-start",
+// "reasoning-delta", "reasoning-end", "tool-input-start", "tool-input-delta", "tool-input-end",
+// "tool-call", "tool-result", "tool-error", "source", "file", "finish-step", "finish", "raw".
+// Only the fields of the event's type are set.
+type StreamEvent struct {
+	Type string
+	// ID is the block id (text, reasoning), the tool call id (tool-input-*), or the source id.
+	ID string
+	// Text is the new text of a text-delta or reasoning-delta.
+	Text string
+	// Delta is a JSON fragment of a tool-input-delta.
+	Delta string
+	// Tool fields (tool-input-start, tool-call, tool-result, tool-error).
+	ToolCallID       string
+	ToolName         string
+	Input            json.RawMessage
+	InvalidInput     bool
+	ProviderExecuted bool
+	Output           json.RawMessage
+	// ToolError is the message of a tool-error.
+	ToolError string
+	// Source of a "source" event.
+	Source *Source
+	// MediaType and Base64 of a "file" event.
+	MediaType string
+	Base64    string
+	// Warnings of a start-step.
+	Warnings []Warning
+	// FinishReason / RawFinishReason of finish-step and finish; Usage of a finish-step,
+	// TotalUsage of a finish; Response of a finish-step.
+	FinishReason    string
+	RawFinishReason string
+	Usage           *Usage
+	TotalUsage      *Usage
+	Response        *ResponseMetadata
+	// ProviderMetadata from the provider, when it sent any.
+	ProviderMetadata json.RawMessage
+	// RawValue is the provider chunk of a "raw" event.
+	RawValue json.RawMessage
+	// JSON is the event exactly as the core produced it.
+	JSON json.RawMessage
+}
+
+// ToolCall returns the call of a "tool-call" event.
+func (e *StreamEvent) ToolCall() ToolCall {
+	return ToolCall{
+		ToolCallID: e.ToolCallID, ToolName: e.ToolName, Input: e.Input,
+		InvalidInput: e.InvalidInput, ProviderExecuted: e.ProviderExecuted,
+		ProviderMetadata: e.ProviderMetadata,
+	}
+}
+
+type eventWire struct {
+	Type             string            `json:"type"`
+	ID               string            `json:"id"`
+	Text             string            `json:"text"`
+	Delta            string            `json:"delta"`
+	ToolCallID       string            `json:"tool_call_id"`
+	ToolName         string            `json:"tool_name"`
+	Input            json.RawMessage   `json:"input"`
+	InvalidInput     bool              `json:"invalid_input"`
+	ProviderExecuted bool              `json:"provider_executed"`
+	Output           json.RawMessage   `json:"output"`
+	Error            json.RawMessage   `json:"error"`
+	MediaType        string            `json:"media_type"`
+	Base64           string            `json:"base64"`
+	Warnings         []Warning         `json:"warnings"`
+	FinishReason     string            `json:"finish_reason"`
+	RawFinishReason  string            `json:"raw_finish_reason"`
+	Usage            *Usage            `json:"usage"`
+	TotalUsage       *Usage            `json:"total_usage"`
+	Response         *ResponseMetadata `json:"response"`
+	ProviderMetadata json.RawMessage   `json:"provider_metadata"`
+	RawValue         json.RawMessage   `json:"raw_value"`
+}
+
+// UnmarshalJSON reads the core's event JSON and keeps a copy in JSON.
+func (e *StreamEvent) UnmarshalJSON(data []byte) error {
+	var w eventWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	if w.Type == "" {
+		return fmt.Errorf("stream event without a type: %.200s", data)
+	}
+	*e = StreamEvent{
+		Type: w.Type, ID: w.ID, Text: w.Text, Delta: w.Delta, ToolCallID: w.ToolCallID,
+		ToolName: w.ToolName, Input: w.Input, InvalidInput: w.InvalidInput,
+		ProviderExecuted: w.ProviderExecuted, Output: w.Output, MediaType: w.MediaType,
+		Base64: w.Base64, Warnings: w.Warnings, FinishReason: w.FinishReason,
+		RawFinishReason: w.RawFinishReason, Usage: w.Usage, TotalUsage: w.TotalUsage,
+		Response: w.Response, ProviderMetadata: w.ProviderMetadata, RawValue: w.RawValue,
+		JSON: append(json.RawMessage(nil), data...),
+	}
+	switch w.Type {
+	case "tool-error":
+		if err := json.Unmarshal(w.Error, &e.ToolError); err != nil && len(w.Error) > 0 {
+			e.ToolError = string(w.Error)
+		}
+	case "source":
+		var s Source
+		if err := json.Unmarshal(data, &s); err != nil {
+			return err
+		}
+		e.Source = &s
+	}
+	return nil
+}

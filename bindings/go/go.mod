@@ -1,0 +1,3 @@
+module github.com/ditto-llm/ditto-llm/bindings/go
+
+go 1.24
