@@ -171,7 +171,6 @@ export type Warning =
 export type ProviderMetadata = Record<string, JSONValue>
 
 export interface ToolCall {
-  type: 'tool-call'
   toolCallId: string
   toolName: string
   /** The parsed arguments (or, with `invalidInput`, the raw text the model wrote). */
@@ -195,7 +194,7 @@ export interface ResponseMetadata {
 export type ContentPart =
   | { type: 'text'; text: string; providerMetadata?: ProviderMetadata }
   | { type: 'reasoning'; text: string; providerMetadata?: ProviderMetadata }
-  | ToolCall
+  | ({ type: 'tool-call' } & ToolCall)
   | ({ type: 'source' } & Source)
   | { type: 'file'; mediaType: string; data: unknown }
   | { type: string; [key: string]: unknown }
@@ -244,7 +243,7 @@ export type StreamEvent =
   | { type: 'tool-input-start'; id: string; toolName: string; providerExecuted?: boolean }
   | { type: 'tool-input-delta'; id: string; delta: string }
   | { type: 'tool-input-end'; id: string }
-  | ToolCall
+  | ({ type: 'tool-call' } & ToolCall)
   | { type: 'tool-result'; toolCallId: string; toolName: string; input: JSONValue; output: JSONValue; providerExecuted?: boolean }
   | { type: 'tool-error'; toolCallId: string; toolName: string; input: JSONValue; error: string }
   | ({ type: 'source' } & Source)
@@ -266,7 +265,7 @@ export type StreamEvent =
 export interface CollectedStream {
   text: string
   reasoningText: string
-  toolCalls: ToolCall[]
+  toolCalls: Array<{ type: 'tool-call' } & ToolCall>
   finishReason: FinishReason | undefined
   rawFinishReason: string | null | undefined
   usage: Usage | undefined

@@ -147,3 +147,15 @@ export function readJson(file) {
 export function errorJson(e) {
   return { kind: e.code, status: e.status ?? null, code: e.providerCode ?? null }
 }
+
+/** OpenAI `chat.completion.chunk` SSE payloads streaming `pieces`, then a stop and usage chunk. */
+export function chatChunks(pieces) {
+  const chunk = (delta, finish = null) =>
+    JSON.stringify({ id: 'chatcmpl-gen', object: 'chat.completion.chunk', created: 1700000000, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }] })
+  return [
+    chunk({ role: 'assistant', content: '' }),
+    ...pieces.map((p) => chunk({ content: p })),
+    chunk({}, 'stop'),
+    JSON.stringify({ id: 'chatcmpl-gen', object: 'chat.completion.chunk', created: 1700000000, model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 1, completion_tokens: pieces.length, total_tokens: pieces.length + 1 } }),
+  ]
+}
