@@ -23,6 +23,26 @@ mod stream;
 
 use pyo3::prelude::*;
 
+/// Test hook: panic inside the binding (in a sync call, or in async work on the runtime) to
+/// show that a panic surfaces as `ditto_llm.InternalError` and never crosses into Python.
+#[pyfunction]
+#[pyo3(name = "_panic_for_tests")]
+fn panic_for_tests(py: Python<'_>, in_async: bool) -> PyResult<Bound<'_, PyAny>> {
+    runtime::guard(|| {
+        if !in_async {
+            panic!("panic requested by a test (sync)");
+        }
+        let work = async move {
+            if in_async {
+                panic!("panic requested by a test (async)");
+            }
+            Ok(())
+        };
+        let (fut, _) = aio::spawn(py, work, |py, ()| Ok(py.None()))?;
+        Ok(fut)
+    })
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyDitto>()?;
@@ -37,6 +57,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::PyResponseMetadata>()?;
     m.add_class::<results::PyEmbedResult>()?;
     m.add_function(wrap_pyfunction!(aio::resolve_future, m)?)?;
+    m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

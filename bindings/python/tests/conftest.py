@@ -40,7 +40,7 @@ def shared_fixtures() -> Optional[pathlib.Path]:
 class Mock:
     """A running ditto-mock-upstream and its admin API."""
 
-    def __init__(self, url: str, proc: subprocess.Popen) -> None:
+    def __init__(self, url: str, proc: "subprocess.Popen[str]") -> None:
         self.url = url
         self.base_url = url + "/v1"
         self.proc = proc
@@ -60,10 +60,12 @@ class Mock:
         return key
 
     def requests(self, scenario: str) -> List[Dict[str, Any]]:
-        return self._call("GET", f"/__mock/requests?scenario={scenario}")
+        out: List[Dict[str, Any]] = self._call("GET", f"/__mock/requests?scenario={scenario}")
+        return out
 
     def stats(self) -> Dict[str, int]:
-        return self._call("GET", "/__mock/stats")
+        out: Dict[str, int] = self._call("GET", "/__mock/stats")
+        return out
 
     def wait_stat(self, name: str, at_least: int, timeout: float = 5.0) -> int:
         """Poll a stats counter until it reaches `at_least` (bounded by `timeout`)."""

@@ -5,50 +5,41 @@ from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, Optional, Union, final
 
+from ditto_llm.types import (
+    JSON,
+    EventType,
+    FinishReason,
+    MessageLike,
+    ProviderSettings,
+    ToolChoiceLike,
+    ToolLike,
+)
+
+__all__ = [
+    "Ditto",
+    "AsyncDitto",
+    "TextStream",
+    "AsyncTextStream",
+    "StreamEvent",
+    "GenerateTextResult",
+    "Usage",
+    "ToolCall",
+    "CallWarning",
+    "ResponseMetadata",
+    "EmbedResult",
+    "_resolve_future",
+    "_panic_for_tests",
+    "__version__",
+]
+
 __version__: str
 
-JSON = Any
-"""Any JSON value: dict, list, str, int, float, bool or None."""
+def _resolve_future(fut: Any, ok: bool, value: Any) -> None:
+    """Internal: completes an asyncio future from the runtime (on the loop's thread)."""
 
-ProviderSettings = Mapping[str, Any]
-"""`{"api_key", "base_url", "headers", "query", "organization", "project", "type"}`; `type` is
-`"openai"`, `"openai-compatible"` or `"mock"` (inferred from the name when absent)."""
+def _panic_for_tests(in_async: bool) -> Any:
+    """Internal test hook: panics inside the binding; raises ditto_llm.InternalError."""
 
-MessageLike = Mapping[str, Any]
-"""A message in our shape, the AI SDK's (camelCase) or OpenAI Chat Completions'."""
-
-ToolLike = Union[Mapping[str, Any], type]
-"""A tool dict (ours, OpenAI's `{"type": "function", "function": {...}}`, or the AI SDK's), or
-a pydantic model class (name = class name, description = docstring, schema from the model).
-Any schema inside a tool dict may itself be a pydantic model class."""
-
-ToolChoiceLike = Union[Literal["auto", "none", "required"], Mapping[str, Any]]
-
-FinishReason = Literal["stop", "length", "content-filter", "tool-calls", "error", "other"]
-
-EventType = Literal[
-    "start",
-    "start-step",
-    "text-start",
-    "text-delta",
-    "text-end",
-    "reasoning-start",
-    "reasoning-delta",
-    "reasoning-end",
-    "tool-input-start",
-    "tool-input-delta",
-    "tool-input-end",
-    "tool-call",
-    "tool-result",
-    "tool-error",
-    "source",
-    "file",
-    "finish-step",
-    "finish",
-    "error",
-    "abort",
-    "raw",
-]
 
 @final
 class Usage:
@@ -67,8 +58,8 @@ class Usage:
     @property
     def reasoning_tokens(self) -> Optional[int]: ...
     def to_dict(self) -> dict[str, Optional[int]]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class ToolCall:
@@ -214,8 +205,8 @@ class StreamEvent:
     @property
     def raw_value(self) -> Optional[JSON]: ...
     def to_dict(self) -> dict[str, JSON]: ...
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class TextStream:

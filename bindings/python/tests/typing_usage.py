@@ -1,0 +1,67 @@
+"""Type-checked (mypy --strict) but not run: the documented API must type-check as written."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+from pydantic import BaseModel
+
+import ditto_llm
+from ditto_llm.types import FinishReason
+
+
+class Person(BaseModel):
+    name: str
+    born: int
+
+
+def sync_usage(client: ditto_llm.Ditto) -> str:
+    r: ditto_llm.GenerateTextResult = client.generate_text(
+        model="openai:gpt-4o-mini",
+        prompt="Hi",
+        system=None,
+        messages=[{"role": "user", "content": "Hello"}],
+        tools=[Person, {"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}],
+        tool_choice="auto",
+        max_output_tokens=100,
+        temperature=0.2,
+        response_format=Person,
+    )
+    reason: FinishReason = r.finish_reason
+    tokens: Optional[int] = r.usage.input_tokens
+    names: List[str] = [c.tool_name for c in r.tool_calls]
+    out = f"{r.text} {reason} {tokens} {names} {[w.type for w in r.warnings]}"
+    for ev in client.stream_text(model="openai:gpt-4o-mini", prompt="Hi"):
+        if ev.type == "text-delta" and ev.text is not None:
+            out += ev.text
+        elif ev.type == "finish" and ev.usage is not None:
+            out += str(ev.usage.output_tokens) + str(ev.finish_reason)
+    e = client.embed(model="openai:text-embedding-3-small", input=["a", "b"])
+    vectors: List[List[float]] = e.embeddings
+    return out + str(len(vectors))
+
+
+async def async_usage(client: ditto_llm.AsyncDitto) -> str:
+    r = await client.generate_text(model="openai:gpt-4o-mini", prompt="Hi")
+    text = r.text
+    async with client.stream_text(model="openai:gpt-4o-mini", prompt="Hi") as s:
+        async for ev in s:
+            text += ev.text or ""
+    e = await client.embed(model="openai:text-embedding-3-small", input="a")
+    return text + str(e.embeddings[0][0])
+
+
+def errors(client: ditto_llm.Ditto) -> Optional[float]:
+    try:
+        client.generate_text(model="openai:gpt-4o-mini", prompt="Hi")
+    except ditto_llm.RateLimitError as err:
+        return err.retry_after
+    except ditto_llm.APIStatusError as err:
+        return float(err.status or 0)
+    except ditto_llm.DittoError as err:
+        print(err.kind, err.to_dict())
+    return None
+
+
+CLIENT = ditto_llm.Ditto({"openai": {"api_key": "sk-...", "base_url": "http://127.0.0.1:9000/v1"}}, timeout=30)
+ACLIENT = ditto_llm.AsyncDitto(from_env=True, max_retries=3)
