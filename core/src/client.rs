@@ -186,6 +186,17 @@ impl DittoBuilder {
             let handle = build_provider(&name, config, self.read_env, &http)?;
             registry.register(name, handle);
         }
+        // `openai-responses:` (and `azure-responses:`) reuse the Chat Completions provider's
+        // settings unless configured on their own.
+        for base in ["openai", "azure"] {
+            let name = format!("{base}-responses");
+            if registry.get(&name).is_none() {
+                if let Some(ProviderHandle::OpenAi(p)) = registry.get(base) {
+                    let handle = ProviderHandle::OpenAiResponses(p.clone());
+                    registry.register(name, handle);
+                }
+            }
+        }
         for (name, handle) in self.custom {
             registry.register(name, handle);
         }
@@ -315,7 +326,7 @@ fn build_provider(
                 GoogleApi::Vertex { project, location },
             )))
         }
-        ProviderKind::Openai | ProviderKind::OpenaiCompatible => {
+        ProviderKind::Openai | ProviderKind::OpenaiCompatible | ProviderKind::OpenaiResponses => {
             let org = config.organization.or_else(|| from_env("ORG_ID"));
             let project = config.project.or_else(|| from_env("PROJECT_ID"));
             if let Some(org) = org {
@@ -324,10 +335,12 @@ fn build_provider(
             if let Some(project) = project {
                 settings.headers.insert("openai-project".into(), project);
             }
-            Ok(ProviderHandle::OpenAi(OpenAiProvider::new(
-                settings,
-                http.clone(),
-            )))
+            let provider = OpenAiProvider::new(settings, http.clone());
+            Ok(if kind == ProviderKind::OpenaiResponses {
+                ProviderHandle::OpenAiResponses(provider)
+            } else {
+                ProviderHandle::OpenAi(provider)
+            })
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum ProviderKind {
     Google,
     /// Google Vertex AI (Gemini models, bearer token, project and location).
     Vertex,
+    /// The OpenAI Responses API.
+    OpenaiResponses,
 }
 
 /// One provider's settings. JSON: `{"api_key": "...", "base_url": "...", "headers": {...}}`.

@@ -37,6 +37,8 @@ pub enum ProviderHandle {
     Anthropic(AnthropicProvider),
     /// Google Gemini or Vertex AI.
     Google(GoogleProvider),
+    /// The OpenAI (or Azure OpenAI) Responses API.
+    OpenAiResponses(OpenAiProvider),
     /// A user-supplied provider.
     Custom(Arc<dyn Provider>),
 }
@@ -48,6 +50,7 @@ impl ProviderHandle {
             ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
             ProviderHandle::Anthropic(p) => Arc::new(p.messages_model(model_id)),
             ProviderHandle::Google(p) => Arc::new(p.generative_model(model_id)),
+            ProviderHandle::OpenAiResponses(p) => Arc::new(p.responses_model(model_id)),
             ProviderHandle::Custom(p) => p.language_model(model_id)?,
         })
     }
@@ -62,6 +65,7 @@ impl ProviderHandle {
                 )))
             }
             ProviderHandle::Google(p) => Arc::new(p.embedding_model(model_id)?),
+            ProviderHandle::OpenAiResponses(p) => Arc::new(p.embedding_model(model_id)),
             ProviderHandle::Custom(p) => p.embedding_model(model_id)?,
         })
     }
@@ -95,6 +99,11 @@ impl ProviderRegistry {
     /// Add or replace a provider.
     pub fn register(&mut self, name: impl Into<String>, handle: ProviderHandle) {
         self.providers.insert(name.into(), handle);
+    }
+
+    /// The provider registered as `name`.
+    pub fn get(&self, name: &str) -> Option<&ProviderHandle> {
+        self.providers.get(name)
     }
 
     /// Resolve unknown providers from `<NAME>_BASE_URL` / `<NAME>_API_KEY`.

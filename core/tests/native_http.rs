@@ -428,3 +428,135 @@ async fn google_embeddings() {
         "models/gemini-embedding-001"
     );
 }
+
+#[tokio::test]
+async fn openai_responses_echo_and_stream() {
+    let reqs = echo_round("openai-responses:gpt-4.1-mini").await;
+    assert_eq!(reqs[0].path, "/v1/responses");
+    assert_eq!(reqs[0].headers["authorization"], "Bearer sk-test-secret");
+    assert_eq!(
+        reqs[0].body["input"][0],
+        json!({"role": "system", "content": "be nice"})
+    );
+    assert_eq!(reqs[1].body["stream"], true);
+}
+
+#[tokio::test]
+async fn openai_api_option_selects_responses() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai"], &[]);
+    let mut req = TextRequest::new("openai:gpt-4.1-mini").prompt("via option");
+    req.settings
+        .provider_options
+        .insert("openai", "api", json!("responses"));
+    req.settings
+        .provider_options
+        .insert("openai", "previous_response_id", json!("resp_1"));
+    req.settings
+        .provider_options
+        .insert("openai", "store", json!(false));
+    let r = ditto.generate_text(req).await.unwrap();
+    assert_eq!(r.text, "echo: via option");
+    let body = &server.requests()[0].body;
+    assert_eq!(server.requests()[0].path, "/v1/responses");
+    assert_eq!(body["previous_response_id"], "resp_1");
+    assert_eq!(body["store"], false);
+    assert!(body.get("api").is_none());
+    assert_eq!(
+        r.provider_metadata.unwrap()["openai"]["response_id"],
+        "resp_mock_1"
+    );
+}
+
+#[tokio::test]
+async fn openai_responses_tool_round_trip() {
+    for stream in [false, true] {
+        let body = tool_round_trip("openai-responses:gpt-4.1-mini", stream).await;
+        let id = body["__tool_call_id"].as_str().unwrap();
+        let input = body["input"].as_array().unwrap();
+        assert_eq!(input.len(), 3, "{body}");
+        assert_eq!(input[1]["type"], "function_call");
+        assert_eq!(input[1]["call_id"], id);
+        assert_eq!(input[1]["arguments"], "{\"city\":\"Paris\"}");
+        assert!(input[1]["id"].as_str().unwrap().starts_with("fc_mock_"));
+        assert_eq!(
+            input[2],
+            json!({"type": "function_call_output", "call_id": id, "output": "{\"temp_c\":21}"})
+        );
+    }
+}
+
+#[tokio::test]
+async fn openai_responses_encrypted_reasoning_round_trip() {
+    let server = mock().await;
+    let ditto = client(
+        &server,
+        &["openai-responses"],
+        &[(
+            "x-mock-fixture",
+            "openai/openai-reasoning-encrypted-content.1.chunks.txt",
+        )],
+    );
+    let r = ditto
+        .stream_text(
+            TextRequest::new("openai-responses:gpt-5.1-codex-max")
+                .prompt("12+7, *3, *10")
+                .tools(vec![Tool::function(
+                    "calculator",
+                    None,
+                    json!({"type": "object"}),
+                )]),
+        )
+        .await
+        .unwrap()
+        .collect_result()
+        .await
+        .unwrap();
+    assert_eq!(r.finish_reason, FinishReason::ToolCalls);
+    let reasoning = r.reasoning_text.clone().unwrap();
+    assert!(reasoning.starts_with("**Calculating"), "{reasoning}");
+    let call = r.tool_calls[0].clone();
+    let ditto = client(&server, &["openai-responses"], &[]);
+    let mut req = TextRequest::new("openai-responses:gpt-5.1-codex-max")
+        .messages(vec![
+            Message::user("12+7, *3, *10"),
+            Message::with_parts(Role::Assistant, r.content.clone()),
+            Message::with_parts(
+                Role::Tool,
+                vec![ContentPart::ToolResult(ToolResult {
+                    tool_call_id: call.tool_call_id.clone(),
+                    tool_name: call.tool_name.clone(),
+                    output: ToolResultOutput::Json(json!(19)),
+                    provider_options: Default::default(),
+                })],
+            ),
+        ])
+        .tools(vec![Tool::function(
+            "calculator",
+            None,
+            json!({"type": "object"}),
+        )]);
+    req.settings
+        .provider_options
+        .insert("openai", "store", json!(false));
+    ditto.generate_text(req).await.unwrap();
+    let body = &server.requests()[1].body;
+    let input = body["input"].as_array().unwrap();
+    assert_eq!(input[0]["role"], "user");
+    assert_eq!(input[1]["type"], "reasoning");
+    assert!(input[1]["encrypted_content"]
+        .as_str()
+        .unwrap()
+        .starts_with("gAAAAABpPDIV"));
+    assert_eq!(
+        input[1]["id"],
+        "rs_01830d662ab3856501693c321405c88190be3ab04d5782d5f9"
+    );
+    assert!(input[1]["summary"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("**Calculating"));
+    assert_eq!(input[2]["type"], "function_call");
+    assert_eq!(input[3]["type"], "function_call_output");
+    assert_eq!(body["include"], json!(["reasoning.encrypted_content"]));
+}

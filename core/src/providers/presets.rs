@@ -32,6 +32,14 @@ pub const PRESETS: &[Preset] = &[
         key_required: true,
     },
     Preset {
+        name: "openai-responses",
+        kind: ProviderKind::OpenaiResponses,
+        default_base_url: Some("https://api.openai.com/v1"),
+        api_key_env: &["OPENAI_API_KEY"],
+        base_url_env: &["OPENAI_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
         name: "anthropic",
         kind: ProviderKind::Anthropic,
         default_base_url: Some("https://api.anthropic.com"),

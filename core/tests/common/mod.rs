@@ -63,6 +63,7 @@ pub fn client_with(
 pub fn provider_config(server: &MockServer, name: &str) -> ProviderConfig {
     let (kind, base) = match name {
         "openai" => (ProviderKind::Openai, server.openai_base_url()),
+        "openai-responses" => (ProviderKind::OpenaiResponses, server.openai_base_url()),
         "anthropic" => (ProviderKind::Anthropic, server.base_url()),
         "google" => (ProviderKind::Google, server.base_url()),
         "vertex" => {

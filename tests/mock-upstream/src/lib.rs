@@ -18,7 +18,7 @@
 //!   `fixtures` (fixture replay), `delivery` (timed/faulty body frames),
 //!   `reply` (format-neutral reply), `echo` (echo text helpers),
 //!   `admin` (admin routes), `wire` (which wire format a path speaks), and one
-//!   module per provider wire format: `openai`, `anthropic`, `gemini`.
+//!   module per provider wire format: `openai`, `anthropic`, `gemini`, `responses`.
 
 pub mod cli;
 pub mod config;
@@ -37,6 +37,7 @@ mod gemini;
 mod handler;
 mod openai;
 mod reply;
+mod responses;
 mod state;
 mod wire;
 

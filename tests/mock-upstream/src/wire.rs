@@ -13,6 +13,8 @@ pub(crate) enum Wire {
     Anthropic,
     /// Google Gemini / Vertex AI (`.../models/{model}:{method}`).
     Gemini,
+    /// OpenAI Responses API (`/v1/responses`): named `response.*` events.
+    Responses,
 }
 
 /// How the lines of a `*.chunks.txt` fixture become a stream body.
@@ -32,6 +34,7 @@ impl Wire {
         match path {
             "/v1/messages" | "/messages" => Wire::Anthropic,
             p if crate::gemini::route(p).is_some() => Wire::Gemini,
+            p if crate::responses::owns(p) => Wire::Responses,
             _ => Wire::OpenAi,
         }
     }
@@ -42,13 +45,14 @@ impl Wire {
             Wire::OpenAi => Framing::Data,
             Wire::Anthropic => Framing::Named,
             Wire::Gemini => Framing::DataOnly,
+            Wire::Responses => Framing::Named,
         }
     }
 
     /// The error body the provider sends with `status`.
     pub(crate) fn error_body(self, status: u16, model: Option<&str>) -> Value {
         match self {
-            Wire::OpenAi => crate::openai::error::for_status(status, model),
+            Wire::OpenAi | Wire::Responses => crate::openai::error::for_status(status, model),
             Wire::Anthropic => crate::anthropic::error_for_status(status),
             Wire::Gemini => crate::gemini::error_for_status(status),
         }

@@ -6,6 +6,7 @@ pub mod embedding;
 pub mod error;
 pub mod request;
 pub mod response;
+pub mod responses;
 pub mod stream;
 pub mod usage;
 
@@ -53,6 +54,19 @@ impl OpenAiProvider {
         }
     }
 
+    /// A Responses API model.
+    pub fn responses_model(&self, model_id: &str) -> responses::OpenAiResponsesModel {
+        responses::OpenAiResponsesModel {
+            provider: self.clone(),
+            model_id: model_id.to_owned(),
+        }
+    }
+
+    /// The URL path of `endpoint` (`/chat/completions`, `/responses`, ...) for `model_id`.
+    fn endpoint(&self, _model_id: &str, endpoint: &str) -> String {
+        endpoint.to_owned()
+    }
+
     /// An embedding model.
     pub fn embedding_model(&self, model_id: &str) -> OpenAiEmbeddingModel {
         OpenAiEmbeddingModel {
@@ -68,6 +82,17 @@ impl OpenAiProvider {
         } else {
             vec![name, "openai"]
         }
+    }
+
+    fn wants_responses(&self, options: &CallOptions) -> bool {
+        self.option_keys().iter().any(|k| {
+            options
+                .settings
+                .provider_options
+                .value(k, "api")
+                .and_then(|v| v.as_str())
+                == Some("responses")
+        })
     }
 
     fn request(
@@ -119,11 +144,14 @@ impl LanguageModel for OpenAiChatModel {
 
     async fn generate(&self, options: &CallOptions) -> Result<ModelResponse> {
         let p = &self.provider;
+        if p.wants_responses(options) {
+            return p.responses_model(&self.model_id).generate(options).await;
+        }
         let keys = p.option_keys();
         let (body, warnings) =
             request::build_chat_request(&self.model_id, options, &keys, p.dialect, false)?;
         let req = p.request(
-            "/chat/completions",
+            &p.endpoint(&self.model_id, "/chat/completions"),
             &body,
             &options.headers,
             options.max_retries,
@@ -139,11 +167,14 @@ impl LanguageModel for OpenAiChatModel {
 
     async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
         let p = &self.provider;
+        if p.wants_responses(options) {
+            return p.responses_model(&self.model_id).stream(options).await;
+        }
         let keys = p.option_keys();
         let (body, warnings) =
             request::build_chat_request(&self.model_id, options, &keys, p.dialect, true)?;
         let req = p.request(
-            "/chat/completions",
+            &p.endpoint(&self.model_id, "/chat/completions"),
             &body,
             &options.headers,
             options.max_retries,
@@ -177,7 +208,12 @@ impl EmbeddingModel for OpenAiEmbeddingModel {
     async fn embed(&self, call: &EmbeddingCall) -> Result<EmbeddingResponse> {
         let p = &self.provider;
         let body = embedding::build_embedding_request(&self.model_id, call, &p.option_keys());
-        let req = p.request("/embeddings", &body, &call.headers, call.max_retries);
+        let req = p.request(
+            &p.endpoint(&self.model_id, "/embeddings"),
+            &body,
+            &call.headers,
+            call.max_retries,
+        );
         let resp = p.http.send(&req, &p.map_error()).await?;
         let bytes = resp.bytes().await?;
         embedding::parse_embedding_response(&p.settings.name, call.values.len(), &bytes)

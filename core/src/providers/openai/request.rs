@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 /// Options read by the translation itself; every other key under the provider's
 /// `provider_options` entry is copied into the body as is (`user`, `logit_bias`,
 /// `parallel_tool_calls`, `reasoning_effort`, `service_tier`, `store`, `metadata`, ...).
-const TRANSLATION_OPTIONS: &[&str] = &["image_detail"];
+const TRANSLATION_OPTIONS: &[&str] = &["image_detail", "api"];
 
 /// How a provider deviates from OpenAI's own Chat Completions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -82,7 +82,7 @@ pub fn build_chat_request(
     Ok((Value::Object(body), warnings))
 }
 
-fn is_reasoning_model(model_id: &str) -> bool {
+pub(crate) fn is_reasoning_model(model_id: &str) -> bool {
     let id = model_id.rsplit('/').next().unwrap_or(model_id);
     ["o1", "o3", "o4", "gpt-5"]
         .iter()
