@@ -94,7 +94,9 @@ func TextOutput(s string) ToolOutput { return ToolOutput{Type: "text", Value: s}
 func ErrorTextOutput(s string) ToolOutput { return ToolOutput{Type: "error-text", Value: s} }
 
 // SystemMessage is a system turn.
-func SystemMessage(text string) Message { return Message{Role: "system", Content: []Part{TextPart(text)}} }
+func SystemMessage(text string) Message {
+	return Message{Role: "system", Content: []Part{TextPart(text)}}
+}
 
 // UserMessage is a user turn.
 func UserMessage(text string) Message { return Message{Role: "user", Content: []Part{TextPart(text)}} }

@@ -13,6 +13,7 @@ import (
 	"iter"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -32,6 +33,7 @@ type Stream struct {
 	pending *StreamEvent
 	err     error
 	done    bool
+	closed  atomic.Bool
 }
 
 // streamHandle owns the native stream; it is separate from Stream so a cleanup can free it
@@ -141,7 +143,7 @@ func (s *Stream) finish() {
 // Next advances to the next event, blocking until it arrives. It returns false at the end of
 // the stream, on an error (see Err), after the context is cancelled, or after Close.
 func (s *Stream) Next() bool {
-	if s.done {
+	if s.done || s.closed.Load() {
 		return false
 	}
 	if s.pending != nil {
@@ -168,6 +170,7 @@ func (s *Stream) Err() error { return s.err }
 // Close stops the stream (closing the upstream connection if it is still open) and releases
 // it. Safe to call more than once and from any goroutine.
 func (s *Stream) Close() error {
+	s.closed.Store(true)
 	s.h.free()
 	return nil
 }
