@@ -6,8 +6,8 @@
 use crate::case::camel_key;
 use ditto_llm::types::interop;
 use ditto_llm::{
-    DittoConfig, EmbedRequest, Error, ProviderConfig, ProviderKind, ProviderOptions,
-    ResponseFormat, Result, TextRequest,
+    DittoConfig, EmbedRequest, Error, ProviderConfig, ProviderOptions, ResponseFormat, Result,
+    TextRequest,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -391,16 +391,6 @@ const CLIENT_OPTIONS: &[&str] = &[
     "max_retries",
 ];
 
-const PROVIDER_OPTIONS: &[&str] = &[
-    "type",
-    "api_key",
-    "base_url",
-    "headers",
-    "query",
-    "organization",
-    "project",
-];
-
 /// `new Ditto({...})` options → a [`DittoConfig`]. Errors are `Config` errors.
 pub fn client_config(json: &str) -> Result<DittoConfig> {
     let raw = parse_object(json, "Ditto").map_err(|e| Error::config(e.message().to_owned()))?;
@@ -431,35 +421,33 @@ pub fn client_config(json: &str) -> Result<DittoConfig> {
     Ok(config)
 }
 
+/// One provider's settings: `apiKey`, `baseURL`, `headers`, ... — every field of the core's
+/// `ProviderConfig`, in camelCase or snake_case; the core's type decides what is known.
 fn provider_config(name: &str, v: Value) -> Result<ProviderConfig> {
     let Value::Object(raw) = v else {
         return Err(Error::config(format!(
             "`providers.{name}` must be an object such as {{apiKey, baseURL}}"
         )));
     };
-    let what: &'static str = "provider";
-    let mut o = Opts::new(raw, what, PROVIDER_OPTIONS, Error::config)
-        .map_err(|e| Error::config(format!("providers.{name}: {}", e.message())))?;
-    let at = |e: Error| Error::config(format!("providers.{name}: {}", e.message()));
-    let mut cfg = ProviderConfig {
-        api_key: o.string("api_key").map_err(at)?,
-        base_url: o.string("base_url").map_err(at)?,
-        headers: o.string_map("headers").map_err(at)?,
-        query: o.string_map("query").map_err(at)?,
-        organization: o.string("organization").map_err(at)?,
-        project: o.string("project").map_err(at)?,
-        ..ProviderConfig::default()
-    };
-    if let Some(kind) = o.string("type").map_err(at)? {
-        // The core's own names (`openai`, `openai-compatible`, `anthropic`, ...).
-        let parsed = serde_json::from_value::<ProviderKind>(Value::String(kind.clone()));
-        cfg.kind = Some(parsed.map_err(|_| {
-            Error::config(format!(
-                "providers.{name}.type: unknown provider type `{kind}` (e.g. openai, openai-compatible, anthropic, mock)"
-            ))
-        })?);
+    let mut fields = Map::with_capacity(raw.len());
+    for (key, value) in raw {
+        let field = match key.as_str() {
+            "baseURL" => "base_url".to_owned(),
+            _ => snake_key(&key),
+        };
+        if !value.is_null() {
+            fields.insert(field, value);
+        }
     }
-    Ok(cfg)
+    serde_path_to_error::deserialize::<_, ProviderConfig>(Value::Object(fields)).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." {
+            format!("providers.{name}")
+        } else {
+            format!("providers.{name}.{path}")
+        };
+        Error::config(format!("{at}: {}", e.into_inner()))
+    })
 }
 
 #[cfg(test)]

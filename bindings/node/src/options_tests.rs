@@ -1,5 +1,5 @@
 use super::*;
-use ditto_llm::{ErrorKind, ResponseFormat, ToolChoice};
+use ditto_llm::{ErrorKind, ProviderKind, ResponseFormat, ToolChoice};
 use serde_json::json;
 
 fn text(v: serde_json::Value) -> Result<TextRequest> {
@@ -173,11 +173,15 @@ fn client_options() {
         (r#"{"provider":{}}"#, "unknown Ditto option `provider`"),
         (
             r#"{"providers":{"openai":{"apikey":"x"}}}"#,
-            "providers.openai: unknown provider option `apikey`",
+            "providers.openai.apikey: unknown field `apikey`",
         ),
         (
             r#"{"providers":{"openai":{"type":"magic"}}}"#,
-            "unknown provider type `magic`",
+            "providers.openai.type: unknown variant `magic`",
+        ),
+        (
+            r#"{"providers":{"openai":{"apiKey":5}}}"#,
+            "providers.openai.api_key: invalid type",
         ),
         (
             r#"{"providers":{"openai":"sk"}}"#,

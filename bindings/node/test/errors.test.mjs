@@ -118,7 +118,7 @@ test('a stream that fails before its first byte throws on the first read', async
 test('bad client options are a ConfigError naming the option', () => {
   const cases = [
     [{ providers: { openai: 'sk-123' } }, /providers\.openai/],
-    [{ providers: { openai: { apikey: 'x' } } }, /unknown provider option `apikey`/],
+    [{ providers: { openai: { apikey: 'x' } } }, /providers.openai.apikey: unknown field `apikey`/],
     [{ providers: { local: { type: 'openai-compatible' } } }, /base_url is required|base URL/i],
     [{ retries: 3 }, /unknown Ditto option `retries`/],
     [{ maxRetries: -1 }, /maxRetries/],

@@ -45,6 +45,18 @@ export async function startMock() {
   return new Mock(child, url)
 }
 
+/** Provider adapters and base paths on the mock, from `tests/fixtures/ai-sdk-cases.json`. */
+const manifestProviders = readJson(path.join(repoRoot, 'tests/fixtures/ai-sdk-cases.json')).providers ?? {}
+
+/** How the suites point provider `name` at the mock (as `provider_config` in core/tests/common). */
+function providerSettings(name, mock) {
+  if (name === 'vertex') {
+    return { type: 'vertex', apiKey: 'ya29.test-token', baseURL: mock.url, project: 'proj-1', region: 'us-central1' }
+  }
+  const known = manifestProviders[name] ?? { type: name === 'openai' ? 'openai' : 'openai-compatible', base_path: '/v1' }
+  return { type: known.type, apiKey: 'sk-test-secret', baseURL: mock.url + known.base_path }
+}
+
 export class Mock {
   constructor(child, url) {
     this.child = child
@@ -86,14 +98,7 @@ export class Mock {
   client(providers = ['openai'], headers = {}, extra = {}) {
     const conf = {}
     for (const name of providers) {
-      // As core/tests/common: OpenAI and Anthropic natively, everything else OpenAI-compatible.
-      const native = name === 'openai' || name === 'anthropic'
-      conf[name] = {
-        type: native ? name : 'openai-compatible',
-        apiKey: 'sk-test-secret',
-        baseURL: name === 'anthropic' ? this.url : this.openaiBaseURL,
-        headers,
-      }
+      conf[name] = { ...providerSettings(name, this), headers }
     }
     return new Ditto({ fromEnv: false, providers: conf, ...extra })
   }

@@ -1,0 +1,84 @@
+// Type test (tsc --noEmit): the documented API type-checks, and misuse does not.
+import {
+  Ditto,
+  DittoError,
+  AuthenticationError,
+  RateLimitError,
+  APIUserAbortError,
+  StreamTextResult,
+  type GenerateTextResult,
+  type StreamEvent,
+  type Usage,
+  type ErrorCode,
+} from '@ditto/llm'
+
+const ditto = new Ditto()
+const ditto2 = new Ditto({ providers: { openai: { apiKey: 'sk', baseURL: 'http://127.0.0.1:9000/v1' } }, maxRetries: 1, timeout: 30_000 })
+
+export async function demo(): Promise<void> {
+  const r: GenerateTextResult = await ditto.generateText({
+    model: 'openai:gpt-4o-mini',
+    prompt: 'Hi',
+    system: 'Be terse.',
+    messages: [{ role: 'user', content: 'earlier' }],
+    tools: { get_weather: { description: 'Weather', inputSchema: { type: 'object', properties: { city: { type: 'string' } } } } },
+    maxOutputTokens: 100,
+    temperature: 0.2,
+  })
+  const text: string = r.text
+  const input: number | null = r.usage.inputTokens
+  const output: number | null = r.usage.outputTokens
+  const reason: 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other' = r.finishReason
+  const firstTool: string | undefined = r.toolCalls[0]?.toolName
+  const warnings: number = r.warnings.length
+  void [text, input, output, reason, firstTool, warnings]
+
+  const controller = new AbortController()
+  const s: StreamTextResult = ditto2.streamText({ model: 'openai:gpt-4o-mini', prompt: 'Hi', signal: controller.signal })
+  for await (const ev of s) {
+    if (ev.type === 'text-delta') {
+      const delta: string = ev.text
+      void delta
+    } else if (ev.type === 'finish') {
+      const total: Usage = ev.totalUsage
+      void total
+    } else if (ev.type === 'tool-call') {
+      const name: string = ev.toolName
+      void name
+    }
+  }
+  const events: ReadableStream<StreamEvent> = ditto.streamText({ model: 'm:x', prompt: 'p' }).fullStream
+  const texts: ReadableStream<string> = ditto.streamText({ model: 'm:x', prompt: 'p' }).textStream
+  void [events, texts]
+
+  const e = await ditto.embed({ model: 'openai:text-embedding-3-small', input: ['a', 'b'] })
+  const vectors: number[][] = e.embeddings
+  const one: number[] = (await ditto.embed({ model: 'openai:text-embedding-3-small', input: 'a' })).embedding
+  void [vectors, one]
+
+  try {
+    await ditto.generateText({ model: 'openai:gpt-4o-mini', prompt: 'Hi' })
+  } catch (err) {
+    if (err instanceof RateLimitError) {
+      const wait: number | undefined = err.retryAfter
+      void wait
+    } else if (err instanceof AuthenticationError || err instanceof APIUserAbortError) {
+      const status: number | undefined = err.status
+      void status
+    } else if (err instanceof DittoError) {
+      const code: ErrorCode = err.code
+      const body: string | undefined = err.body
+      void [code, body]
+    }
+  }
+
+  // @ts-expect-error model is required
+  await ditto.generateText({ prompt: 'Hi' })
+  // @ts-expect-error maxOutputTokens is a number
+  await ditto.generateText({ model: 'm:x', prompt: 'Hi', maxOutputTokens: '5' })
+  // @ts-expect-error usage fields may be null
+  const n: number = r.usage.inputTokens
+  void n
+  // @ts-expect-error not an option
+  new Ditto({ provider: {} })
+}
