@@ -76,7 +76,7 @@ impl Backend {
             headers.insert(name, value);
         }
         let kind = match (&c.base_url, &c.provider) {
-            (Some(url), _) => BackendKind::Passthrough {
+            (Some(url), None) => BackendKind::Passthrough {
                 base_url: url.trim_end_matches('/').to_owned(),
                 client: reqwest::Client::builder()
                     .tcp_nodelay(true)
@@ -87,7 +87,7 @@ impl Backend {
                     .build()
                     .map_err(|e| format!("backends.{}: {e}", c.name))?,
             },
-            (None, Some(provider)) => {
+            (_, Some(provider)) => {
                 let mut pc = ProviderConfig::new().kind(provider_kind(provider)?);
                 pc.api_key = c.api_key.clone();
                 pc.headers = c.headers.clone();

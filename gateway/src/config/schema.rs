@@ -64,6 +64,7 @@ pub struct BackendConfig {
     /// Unique name the router refers to.
     pub name: String,
     /// OpenAI-compatible base URL, version path included (`http://host/v1`): passthrough.
+    /// With `provider`, it overrides that provider's base URL instead.
     pub base_url: Option<String>,
     /// A native provider served through the core's adapters (`openai`, `mock`, ...).
     pub provider: Option<String>,

@@ -97,11 +97,6 @@ pub fn validate(c: &GatewayConfig) -> Result<(), String> {
             return Err(format!("{p}.name: `{}` is defined twice", b.name));
         }
         match (&b.base_url, &b.provider) {
-            (Some(_), Some(_)) => {
-                return Err(format!(
-                    "{p}: set either `base_url` (passthrough) or `provider`, not both"
-                ))
-            }
             (None, None) => {
                 return Err(format!(
                     "{p}: set `base_url` (passthrough) or `provider` (e.g. openai)"
@@ -118,8 +113,11 @@ pub fn validate(c: &GatewayConfig) -> Result<(), String> {
                 }
                 reqwest::Url::parse(url).map_err(|e| format!("{p}.base_url: {e}"))?;
             }
-            (None, Some(provider)) => {
+            (url, Some(provider)) => {
                 provider_kind(provider).map_err(|e| format!("{p}.provider: {e}"))?;
+                if let Some(url) = url {
+                    reqwest::Url::parse(url).map_err(|e| format!("{p}.base_url: {e}"))?;
+                }
             }
         }
         for (k, v) in &b.headers {

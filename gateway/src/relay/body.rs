@@ -11,6 +11,7 @@ use crate::routes::openai::Permits;
 use bytes::{Bytes, BytesMut};
 use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt};
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -108,34 +109,37 @@ impl RelayBody {
         }
     }
 
+    /// Usage known so far: the SSE usage chunk, or the usage of a complete JSON body.
+    fn usage(&self) -> Option<Tokens> {
+        match &self.watch {
+            Watch::Sse(s) => s.usage,
+            Watch::Json(buf) => serde_json::from_slice::<serde_json::Value>(buf)
+                .ok()
+                .as_ref()
+                .and_then(usage_of),
+            Watch::Nothing => None,
+        }
+    }
+
     fn end(&mut self) -> Option<Bytes> {
         self.done = true;
         let estimate = self.estimate();
-        let (usage, tail) = match &mut self.watch {
-            Watch::Sse(s) => {
-                let tail = s.finish();
-                (s.usage, (!tail.is_empty()).then_some(tail))
-            }
-            Watch::Json(buf) => (
-                serde_json::from_slice::<serde_json::Value>(buf)
-                    .ok()
-                    .as_ref()
-                    .and_then(usage_of),
-                None,
-            ),
-            Watch::Nothing => (None, None),
+        let tail = match &mut self.watch {
+            Watch::Sse(s) => Some(s.finish()).filter(|t| !t.is_empty()),
+            _ => None,
         };
+        let usage = self.usage();
         self.settle.finish(usage, estimate);
         tail
     }
 
+    /// The body ended early (error, deadline, or dropped). Hyper also drops a body without
+    /// polling its end once it has sent `content-length` bytes, so a complete JSON body still
+    /// settles from its usage.
     fn fail(&mut self) {
         self.done = true;
         let estimate = self.estimate();
-        let usage = match &self.watch {
-            Watch::Sse(s) => s.usage,
-            _ => None,
-        };
+        let usage = self.usage();
         self.settle.finish(usage, estimate);
     }
 }
@@ -196,5 +200,3 @@ impl Drop for RelayBody {
         }
     }
 }
-
-use std::future::Future;

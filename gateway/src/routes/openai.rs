@@ -3,11 +3,11 @@
 
 use crate::backend::{Backend, BackendKind};
 use crate::config::time::now_unix;
-use crate::control::{KeyEntry, Ticket};
+use crate::control::Ticket;
 use crate::error::ApiError;
 use crate::middleware::RequestId;
 use crate::state::AppState;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::{IntoResponse, Response};
@@ -261,14 +261,4 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
         },
         input_estimate,
     })
-}
-
-/// Used by translation handlers that answer without a body from the client.
-pub fn empty_body() -> Body {
-    Body::empty()
-}
-
-/// The key of a prepared request.
-pub fn key_of(p: &Prepared) -> &Arc<KeyEntry> {
-    p.ticket.key()
 }

@@ -1,0 +1,136 @@
+//! Shared set-up: a mock upstream, a gateway built from YAML, a client.
+
+use ditto_gateway::config::parse_str;
+use ditto_gateway::{Gateway, StartOptions, StoreSpec};
+use ditto_mock_upstream::{MockConfig, MockServer};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub const ADMIN: &str = "admin-token-123";
+pub const READ_ONLY: &str = "read-only-token-123";
+pub const KEY: &str = "sk-team-a-secret";
+pub const UPSTREAM_KEY: &str = "sk-upstream-secret";
+
+pub struct Env {
+    pub mock: MockServer,
+    pub gw: Gateway,
+    pub http: reqwest::Client,
+}
+
+/// `{MOCK}` in the YAML becomes the mock's OpenAI base URL.
+pub async fn setup(yaml: &str) -> Env {
+    setup_with_store(yaml, StoreSpec::Memory).await
+}
+
+pub fn env_map() -> BTreeMap<String, String> {
+    [
+        ("UPSTREAM_KEY".to_string(), UPSTREAM_KEY.to_string()),
+        ("TEAM_A_KEY".to_string(), KEY.to_string()),
+    ]
+    .into()
+}
+
+pub async fn setup_with_store(yaml: &str, store: StoreSpec) -> Env {
+    let mock = MockServer::start(MockConfig::default()).await.unwrap();
+    let text = yaml.replace("{MOCK}", &mock.openai_base_url());
+    let config = parse_str(&text, false, &env_map()).unwrap();
+    let gw = ditto_gateway::start(
+        &config,
+        StartOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            store,
+            admin_token: ADMIN.into(),
+        },
+    )
+    .await
+    .unwrap();
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    Env { mock, gw, http }
+}
+
+impl Env {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.gw.url())
+    }
+
+    pub async fn post(&self, path: &str, key: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .bearer_auth(key)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn admin_get(&self, path: &str) -> Value {
+        let r = self
+            .http
+            .get(self.url(path))
+            .bearer_auth(ADMIN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "GET {path}");
+        r.json().await.unwrap()
+    }
+
+    /// The key's live budget view from the admin API.
+    pub async fn spent(&self, id: &str) -> (u64, u64) {
+        let v = self.admin_get(&format!("/admin/keys/{id}")).await;
+        (
+            v["budget"]["spent_tokens"].as_u64().unwrap(),
+            v["budget"]["reserved_tokens"].as_u64().unwrap(),
+        )
+    }
+}
+
+pub fn chat(model: &str, text: &str) -> Value {
+    json!({"model": model, "messages": [{"role": "user", "content": text}]})
+}
+
+/// The minimal config of the issue, verbatim apart from the upstream address.
+pub const MINIMAL: &str = r#"
+backends:
+  - name: primary
+    base_url: {MOCK}
+    headers: { authorization: "Bearer ${UPSTREAM_KEY}" }
+virtual_keys:
+  - id: team-a
+    token: "${TEAM_A_KEY}"
+    limits: { rpm: 600, tpm: 100000 }
+    budget: { total_tokens: 50000 }
+router:
+  default_backends: [{ backend: primary }]
+"#;
+
+/// Poll `f` until it is true or `limit` passes.
+pub async fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    f()
+}
+
+/// Parse an SSE body into its `data:` payloads.
+pub fn sse_data(body: &str) -> Vec<String> {
+    body.split("\n\n")
+        .filter_map(|ev| ev.lines().find_map(|l| l.strip_prefix("data: ")))
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn temp_db(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("ditto-gw-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("ditto.db").to_string_lossy().into_owned()
+}

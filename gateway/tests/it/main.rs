@@ -1,0 +1,10 @@
+//! Gateway integration tests over real sockets against `ditto-mock-upstream`.
+
+mod admin;
+mod budget;
+mod common;
+mod config;
+mod crash;
+mod faults;
+mod passthrough;
+mod translate;
