@@ -7,6 +7,7 @@ use crate::generate;
 use crate::http::{HttpClient, HttpConfig};
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::{self, AnthropicProvider};
+use crate::providers::cohere::CohereProvider;
 use crate::providers::google::{self, GoogleApi, GoogleProvider};
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::{self, OpenAiProvider};
@@ -89,6 +90,23 @@ impl Ditto {
         let request = EmbedRequest::new(model, vec![value.into()]);
         let m = self.embedding_model(model)?;
         generate::embed(m.as_ref(), &request).await
+    }
+
+    /// The rerank model named `"provider:model"`.
+    pub fn rerank_model(&self, model: &str) -> Result<Arc<dyn crate::providers::RerankModel>> {
+        self.registry.rerank_model(model)
+    }
+
+    /// Rank `request.documents` by relevance to `request.query` (most relevant first).
+    pub async fn rerank(
+        &self,
+        request: crate::types::RerankRequest,
+    ) -> Result<crate::types::RerankResult> {
+        if request.documents.is_empty() {
+            return Ok(crate::types::RerankResult::default());
+        }
+        let m = self.rerank_model(&request.model)?;
+        m.rerank(&request).await
     }
 
     /// Embed many texts (batched, in order).
@@ -305,6 +323,10 @@ fn build_provider(
     match kind {
         ProviderKind::Mock => Ok(ProviderHandle::Mock(MockProvider::new())), // handled above
         ProviderKind::Anthropic => Ok(ProviderHandle::Anthropic(AnthropicProvider::new(
+            settings,
+            http.clone(),
+        ))),
+        ProviderKind::Cohere => Ok(ProviderHandle::Cohere(CohereProvider::new(
             settings,
             http.clone(),
         ))),

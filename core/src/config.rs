@@ -21,6 +21,8 @@ pub enum ProviderKind {
     Vertex,
     /// The OpenAI Responses API.
     OpenaiResponses,
+    /// Cohere v2.
+    Cohere,
 }
 
 /// One provider's settings. JSON: `{"api_key": "...", "base_url": "...", "headers": {...}}`.

@@ -5,9 +5,11 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpClient;
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::AnthropicProvider;
+use crate::providers::cohere::CohereProvider;
 use crate::providers::google::GoogleProvider;
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::OpenAiProvider;
+use crate::providers::RerankModel;
 use crate::providers::{ProviderSettings, Secret};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -16,6 +18,14 @@ use std::sync::Arc;
 pub trait Provider: Send + Sync + std::fmt::Debug {
     /// The chat model `model_id`.
     fn language_model(&self, model_id: &str) -> Result<Arc<dyn LanguageModel>>;
+
+    /// The rerank model `model_id`; unsupported unless overridden.
+    fn rerank_model(&self, model_id: &str) -> Result<Arc<dyn RerankModel>> {
+        Err(Error::new(
+            ErrorKind::InvalidRequest,
+            format!("this provider has no rerank models (asked for `{model_id}`)"),
+        ))
+    }
 
     /// The embedding model `model_id`; unsupported unless overridden.
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
@@ -39,6 +49,8 @@ pub enum ProviderHandle {
     Google(GoogleProvider),
     /// The OpenAI (or Azure OpenAI) Responses API.
     OpenAiResponses(OpenAiProvider),
+    /// Cohere v2.
+    Cohere(CohereProvider),
     /// A user-supplied provider.
     Custom(Arc<dyn Provider>),
 }
@@ -51,6 +63,7 @@ impl ProviderHandle {
             ProviderHandle::Anthropic(p) => Arc::new(p.messages_model(model_id)),
             ProviderHandle::Google(p) => Arc::new(p.generative_model(model_id)),
             ProviderHandle::OpenAiResponses(p) => Arc::new(p.responses_model(model_id)),
+            ProviderHandle::Cohere(p) => Arc::new(p.chat_model(model_id)),
             ProviderHandle::Custom(p) => p.language_model(model_id)?,
         })
     }
@@ -66,8 +79,21 @@ impl ProviderHandle {
             }
             ProviderHandle::Google(p) => Arc::new(p.embedding_model(model_id)?),
             ProviderHandle::OpenAiResponses(p) => Arc::new(p.embedding_model(model_id)),
+            ProviderHandle::Cohere(p) => Arc::new(p.chat_model(model_id)),
             ProviderHandle::Custom(p) => p.embedding_model(model_id)?,
         })
+    }
+}
+
+impl ProviderHandle {
+    fn rerank_model(&self, model_id: &str) -> Result<Arc<dyn RerankModel>> {
+        match self {
+            ProviderHandle::Cohere(p) => Ok(Arc::new(p.chat_model(model_id))),
+            ProviderHandle::Custom(p) => p.rerank_model(model_id),
+            _ => Err(Error::invalid_request(format!(
+                "this provider has no rerank models (asked for `{model_id}`)"
+            ))),
+        }
     }
 }
 
@@ -157,5 +183,11 @@ impl ProviderRegistry {
     pub fn embedding_model(&self, spec: &str) -> Result<Arc<dyn EmbeddingModel>> {
         let (provider, model) = parse_model_spec(spec)?;
         self.handle(provider)?.embedding_model(model)
+    }
+
+    /// The rerank model named `"provider:model"`.
+    pub fn rerank_model(&self, spec: &str) -> Result<Arc<dyn RerankModel>> {
+        let (provider, model) = parse_model_spec(spec)?;
+        self.handle(provider)?.rerank_model(model)
     }
 }

@@ -560,3 +560,78 @@ async fn openai_responses_encrypted_reasoning_round_trip() {
     assert_eq!(input[3]["type"], "function_call_output");
     assert_eq!(body["include"], json!(["reasoning.encrypted_content"]));
 }
+
+#[tokio::test]
+async fn cohere_echo_and_stream() {
+    let reqs = echo_round("cohere:command-a-03-2025").await;
+    assert_eq!(reqs[0].path, "/v2/chat");
+    assert_eq!(reqs[0].headers["authorization"], "Bearer sk-test-secret");
+    assert_eq!(
+        reqs[0].body["messages"][0],
+        json!({"role": "system", "content": "be nice"})
+    );
+}
+
+#[tokio::test]
+async fn cohere_tool_round_trip() {
+    for stream in [false, true] {
+        let body = tool_round_trip("cohere:command-a-03-2025", stream).await;
+        let id = body["__tool_call_id"].as_str().unwrap();
+        let msgs = body["messages"].as_array().unwrap();
+        assert_eq!(msgs.len(), 3, "{body}");
+        assert_eq!(msgs[1]["role"], "assistant");
+        assert_eq!(msgs[1]["tool_calls"][0]["id"], id);
+        assert_eq!(
+            msgs[1]["tool_calls"][0]["function"],
+            json!({"name": "get_weather", "arguments": "{\"city\":\"Paris\"}"})
+        );
+        // Only the call was kept in the history here, so there is no plan to send back.
+        assert!(msgs[1].get("tool_plan").is_none());
+        assert_eq!(
+            msgs[2],
+            json!({"role": "tool", "tool_call_id": id, "content": "{\"temp_c\":21}"})
+        );
+    }
+}
+
+#[tokio::test]
+async fn cohere_embeddings_and_rerank() {
+    let server = mock().await;
+    let ditto = client(&server, &["cohere"], &[]);
+    let r = ditto
+        .embed_many(ditto_llm::EmbedRequest::new(
+            "cohere:embed-v4.0",
+            vec!["a".into(), "b".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.embeddings.len(), 2);
+    assert_eq!(r.usage.input_tokens, Some(2));
+    let req = &server.requests()[0];
+    assert_eq!(req.path, "/v2/embed");
+    assert_eq!(req.body["input_type"], "search_document");
+    let mut rr = ditto_llm::RerankRequest::new(
+        "cohere:rerank-v3.5",
+        "red apple",
+        vec![
+            "green pear".into(),
+            "red apple pie".into(),
+            "red car".into(),
+        ],
+    );
+    rr.top_n = Some(2);
+    let ranked = ditto.rerank(rr).await.unwrap();
+    let order: Vec<usize> = ranked.results.iter().map(|d| d.index).collect();
+    assert_eq!(order, [1, 2]);
+    assert_eq!(ranked.results[0].document, "red apple pie");
+    assert_eq!(server.requests()[1].body["top_n"], 2);
+    let e = ditto
+        .rerank(ditto_llm::RerankRequest::new(
+            "mock:x",
+            "q",
+            vec!["d".into()],
+        ))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+}

@@ -2,14 +2,17 @@
 //! Each provider lives in its own folder and only translates; IO lives in `crate::http`.
 
 pub mod anthropic;
+pub mod cohere;
 pub(crate) mod common;
 pub mod google;
 pub mod mock;
 pub mod openai;
 pub mod presets;
+pub mod rerank;
 mod settings;
 pub mod sse_decode;
 
+pub use rerank::RerankModel;
 pub use settings::{ProviderSettings, Secret};
 
 use reqwest::header::HeaderMap;

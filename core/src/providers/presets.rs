@@ -80,6 +80,14 @@ pub const PRESETS: &[Preset] = &[
         base_url_env: &["GOOGLE_VERTEX_BASE_URL"],
         key_required: true,
     },
+    Preset {
+        name: "cohere",
+        kind: ProviderKind::Cohere,
+        default_base_url: Some("https://api.cohere.com"),
+        api_key_env: &["COHERE_API_KEY", "CO_API_KEY"],
+        base_url_env: &["COHERE_BASE_URL", "CO_API_URL"],
+        key_required: true,
+    },
 ];
 
 /// Environment variables of a Vertex AI project and location.

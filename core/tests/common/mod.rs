@@ -66,6 +66,7 @@ pub fn provider_config(server: &MockServer, name: &str) -> ProviderConfig {
         "openai-responses" => (ProviderKind::OpenaiResponses, server.openai_base_url()),
         "anthropic" => (ProviderKind::Anthropic, server.base_url()),
         "google" => (ProviderKind::Google, server.base_url()),
+        "cohere" => (ProviderKind::Cohere, server.base_url()),
         "vertex" => {
             let mut c = ProviderConfig::new()
                 .kind(ProviderKind::Vertex)

@@ -19,7 +19,7 @@ use crate::scenario::Step;
 use crate::state::Shared;
 use crate::wire::Wire;
 use crate::MAX_BODY_BYTES;
-use crate::{anthropic, gemini, responses};
+use crate::{anthropic, cohere, gemini, responses};
 
 /// Bytes read (and thrown away) from an oversized body before answering
 /// `413`, so the client sees the status instead of a broken pipe.
@@ -139,6 +139,7 @@ fn default_reply(shared: &Shared, parts: &Parts, body: &[u8]) -> Reply {
         .or_else(|| anthropic::handle(&parts.method, path, body, id))
         .or_else(|| gemini::handle(&parts.method, path, body, id))
         .or_else(|| responses::handle(&parts.method, path, body, id))
+        .or_else(|| cohere::handle(&parts.method, path, body, id))
         .unwrap_or_else(|| error::not_found(parts.method.as_str(), path))
 }
 

@@ -15,6 +15,8 @@ pub(crate) enum Wire {
     Gemini,
     /// OpenAI Responses API (`/v1/responses`): named `response.*` events.
     Responses,
+    /// Cohere v2 (`/v2/chat`, `/v2/embed`, `/v2/rerank`).
+    Cohere,
 }
 
 /// How the lines of a `*.chunks.txt` fixture become a stream body.
@@ -35,6 +37,7 @@ impl Wire {
             "/v1/messages" | "/messages" => Wire::Anthropic,
             p if crate::gemini::route(p).is_some() => Wire::Gemini,
             p if crate::responses::owns(p) => Wire::Responses,
+            p if crate::cohere::owns(p) => Wire::Cohere,
             _ => Wire::OpenAi,
         }
     }
@@ -45,7 +48,7 @@ impl Wire {
             Wire::OpenAi => Framing::Data,
             Wire::Anthropic => Framing::Named,
             Wire::Gemini => Framing::DataOnly,
-            Wire::Responses => Framing::Named,
+            Wire::Responses | Wire::Cohere => Framing::Named,
         }
     }
 
@@ -55,6 +58,7 @@ impl Wire {
             Wire::OpenAi | Wire::Responses => crate::openai::error::for_status(status, model),
             Wire::Anthropic => crate::anthropic::error_for_status(status),
             Wire::Gemini => crate::gemini::error_for_status(status),
+            Wire::Cohere => crate::cohere::error_for_status(status),
         }
     }
 }
