@@ -181,7 +181,7 @@ impl Stream for RelayBody {
                 }
                 Poll::Ready(Some(Err(e))) => {
                     this.fail();
-                    tracing::warn!(error = %e, "upstream body failed");
+                    tracing::warn!(error = %e.without_url(), "upstream body failed");
                     return Poll::Ready(Some(Err(std::io::Error::other("upstream body failed"))));
                 }
                 Poll::Ready(None) => {
