@@ -60,7 +60,7 @@ pub fn parse_str(
         ));
     }
     expand_tree(&mut tree, "", env).map_err(ConfigError)?;
-    let config: GatewayConfig = serde_path_to_error::deserialize(tree).map_err(|e| {
+    let mut config: GatewayConfig = serde_path_to_error::deserialize(tree).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if path == "." || path.is_empty() {
@@ -69,6 +69,15 @@ pub fn parse_str(
             ConfigError(format!("{path}: {inner}"))
         }
     })?;
+    // `${VAR:-}` may expand to nothing: an empty token means "not set".
+    for tok in [
+        &mut config.server.admin_token,
+        &mut config.server.read_only_admin_token,
+    ] {
+        if tok.as_deref() == Some("") {
+            *tok = None;
+        }
+    }
     validate(&config).map_err(ConfigError)?;
     Ok(config)
 }

@@ -77,3 +77,27 @@ fn check_config_exit_codes() {
         "{stderr}"
     );
 }
+
+#[test]
+fn shipped_example_configs_are_valid() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../deploy/examples");
+    let env: std::collections::BTreeMap<String, String> = [
+        "DITTO_ADMIN_TOKEN",
+        "OPENAI_API_KEY",
+        "AZURE_KEY",
+        "GROQ_API_KEY",
+        "TEAM_A_KEY",
+        "UPSTREAM_KEY",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), format!("{}-value-123", k.to_lowercase())))
+    .collect();
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        ditto_gateway::config::load_file(&path, &env)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        n += 1;
+    }
+    assert!(n >= 3);
+}
