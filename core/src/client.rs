@@ -276,10 +276,21 @@ fn build_provider(
             .unwrap_or_else(|| "us-central1".into());
         (project, location)
     });
+    let azure_base = (kind == ProviderKind::Azure && read_env)
+        .then(|| {
+            presets::Preset::env(presets::AZURE_ENDPOINT_ENV)
+                .map(|e| format!("{}/openai", e.trim_end_matches('/')))
+                .or_else(|| {
+                    presets::Preset::env(presets::AZURE_RESOURCE_ENV)
+                        .map(|r| format!("https://{r}.openai.azure.com/openai"))
+                })
+        })
+        .flatten();
     let base_url = config
         .base_url
         .clone()
         .or_else(|| from_env("BASE_URL"))
+        .or(azure_base)
         .or_else(|| vertex.as_ref().map(|(_, l)| GoogleApi::vertex_base_url(l)))
         .or_else(|| preset.and_then(|p| p.default_base_url).map(str::to_owned))
         .or_else(|| (kind == ProviderKind::Openai).then(|| openai::DEFAULT_BASE_URL.to_owned()))
@@ -287,8 +298,13 @@ fn build_provider(
             (kind == ProviderKind::Anthropic).then(|| anthropic::DEFAULT_BASE_URL.to_owned())
         });
     let Some(base_url) = base_url else {
+        let what = if kind == ProviderKind::Azure {
+            "Azure OpenAI (or set AZURE_RESOURCE_NAME / AZURE_OPENAI_ENDPOINT)"
+        } else {
+            "an OpenAI-compatible provider"
+        };
         return Err(Error::config(format!(
-            "providers.{name}.base_url is required for an OpenAI-compatible provider"
+            "providers.{name}.base_url is required for {what}"
         )));
     };
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
@@ -304,6 +320,7 @@ fn build_provider(
     ]
     .contains(&base_url.trim_end_matches('/'))
         || base_url.contains("aiplatform.googleapis.com")
+        || base_url.contains(".openai.azure.com")
         || preset.is_some_and(|p| {
             p.key_required && p.default_base_url == Some(base_url.trim_end_matches('/'))
         });
@@ -326,6 +343,23 @@ fn build_provider(
             settings,
             http.clone(),
         ))),
+        ProviderKind::Azure => {
+            let version = settings
+                .query
+                .get("api-version")
+                .cloned()
+                .or_else(|| {
+                    read_env
+                        .then(|| presets::Preset::env(presets::AZURE_API_VERSION_ENV))
+                        .flatten()
+                })
+                .unwrap_or_else(|| presets::AZURE_DEFAULT_API_VERSION.to_owned());
+            Ok(ProviderHandle::OpenAi(OpenAiProvider::azure(
+                settings,
+                http.clone(),
+                &version,
+            )))
+        }
         ProviderKind::Cohere => Ok(ProviderHandle::Cohere(CohereProvider::new(
             settings,
             http.clone(),

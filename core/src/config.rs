@@ -23,6 +23,8 @@ pub enum ProviderKind {
     OpenaiResponses,
     /// Cohere v2.
     Cohere,
+    /// Azure OpenAI (deployment URLs, `api-version`, `api-key` header).
+    Azure,
 }
 
 /// One provider's settings. JSON: `{"api_key": "...", "base_url": "...", "headers": {...}}`.

@@ -21,6 +21,9 @@ struct Case {
     request: Value,
     stream: bool,
     embed: Option<Vec<String>>,
+    /// The provider to configure when it differs from the model prefix (`azure` for
+    /// `azure-responses:`, which derives from it).
+    configure: Option<String>,
 }
 
 async fn run(server: &MockServer, case: &Case) -> Value {
@@ -34,7 +37,10 @@ async fn run(server: &MockServer, case: &Case) -> Value {
         }],
     );
     let model = case.request["model"].as_str().unwrap().to_owned();
-    let provider = model.split(':').next().unwrap();
+    let provider = case
+        .configure
+        .as_deref()
+        .unwrap_or_else(|| model.split(':').next().unwrap());
     let ditto = client(server, &[provider], &[("x-mock-scenario", &case.name)]);
     if let Some(input) = &case.embed {
         let r = ditto
@@ -95,6 +101,7 @@ async fn own_openai_recordings() {
             request: spec["request"].clone(),
             stream: spec["stream"].as_bool().unwrap_or(false),
             embed: None,
+            configure: None,
         };
         let outcome = run(&server, &case).await;
         check_snapshot(&dir.join("expected.json"), &outcome);
@@ -126,6 +133,7 @@ async fn ai_sdk_recordings() {
             embed: c
                 .get("embed")
                 .map(|v| serde_json::from_value(v.clone()).unwrap()),
+            configure: c["configure"].as_str().map(str::to_owned),
         };
         let outcome = run(&server, &case).await;
         let snap = repo_root().join(format!(

@@ -635,3 +635,146 @@ async fn cohere_embeddings_and_rerank() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
 }
+
+#[tokio::test]
+async fn azure_deployment_urls_api_version_and_api_key() {
+    let reqs = echo_round("azure:my-gpt4o").await;
+    let r = &reqs[0];
+    assert_eq!(r.path, "/openai/deployments/my-gpt4o/chat/completions");
+    assert_eq!(r.query.as_deref(), Some("api-version=2024-10-21"));
+    assert_eq!(r.headers["api-key"], "sk-test-secret");
+    assert!(!r.headers.contains_key("authorization"));
+    let body = tool_round_trip("azure:my-gpt4o", true).await;
+    assert_eq!(
+        body["messages"][1]["tool_calls"][0]["function"]["name"],
+        "get_weather"
+    );
+    // Responses on Azure: /openai/responses with the same api-version and key.
+    let server = mock().await;
+    let ditto = client(&server, &["azure"], &[]);
+    let r = ditto
+        .generate_text(TextRequest::new("azure-responses:my-gpt5").prompt("resp"))
+        .await
+        .unwrap();
+    assert_eq!(r.text, "echo: resp");
+    let req = &server.requests()[0];
+    assert_eq!(req.path, "/openai/responses");
+    assert_eq!(req.query.as_deref(), Some("api-version=2024-10-21"));
+    assert_eq!(req.headers["api-key"], "sk-test-secret");
+}
+
+#[tokio::test]
+async fn azure_v1_base_url_has_no_deployment_path() {
+    let server = mock().await;
+    let ditto = ditto_llm::Ditto::builder()
+        .provider(
+            "azure",
+            ditto_llm::ProviderConfig::new()
+                .kind(ditto_llm::ProviderKind::Azure)
+                .base_url(format!("{}/openai/v1", server.base_url()))
+                .api_key("k"),
+        )
+        .build()
+        .unwrap();
+    let r = ditto
+        .generate_text(TextRequest::new("azure:gpt-4o").prompt("v1"))
+        .await
+        .unwrap();
+    assert_eq!(r.text, "echo: v1");
+    let req = &server.requests()[0];
+    assert_eq!(req.path, "/openai/v1/chat/completions");
+    assert_eq!(req.query, None);
+    assert_eq!(req.body["model"], "gpt-4o");
+}
+
+#[tokio::test]
+async fn compatible_presets_apply_their_quirks() {
+    let server = mock().await;
+    let ditto = client(&server, &["mistral", "perplexity", "deepseek"], &[]);
+    let mut req = TextRequest::new("mistral:mistral-small-latest")
+        .prompt("call:get_weather {}")
+        .tools(vec![weather()]);
+    req.settings.seed = Some(7);
+    req.tool_choice = Some(ditto_llm::ToolChoice::REQUIRED);
+    ditto
+        .stream_text(req)
+        .await
+        .unwrap()
+        .collect_result()
+        .await
+        .unwrap();
+    let body = &server.requests()[0].body;
+    assert_eq!(body["random_seed"], 7);
+    assert!(body.get("seed").is_none());
+    assert_eq!(body["tool_choice"], "any");
+    assert!(body.get("stream_options").is_none());
+
+    let r = ditto
+        .generate_text(
+            TextRequest::new("perplexity:sonar")
+                .prompt("hi")
+                .tools(vec![weather()]),
+        )
+        .await
+        .unwrap();
+    assert!(server.requests()[1].body.get("tools").is_none());
+    assert!(
+        matches!(&r.warnings[0], ditto_llm::Warning::UnsupportedTool { tool_name, .. } if tool_name == "get_weather")
+    );
+
+    let mut req = TextRequest::new("deepseek:deepseek-chat").prompt("json please");
+    req.settings.response_format = Some(ditto_llm::ResponseFormat::JsonSchema {
+        schema: json!({"type": "object"}),
+        name: None,
+        description: None,
+        strict: None,
+    });
+    let r = ditto.generate_text(req).await.unwrap();
+    assert_eq!(
+        server.requests()[2].body["response_format"],
+        json!({"type": "json_object"})
+    );
+    assert!(matches!(
+        &r.warnings[0],
+        ditto_llm::Warning::Compatibility { .. }
+    ));
+}
+
+#[test]
+fn presets_know_default_base_urls_and_env_names() {
+    use ditto_llm::providers::presets::{preset, PRESETS};
+    for name in [
+        "openai",
+        "anthropic",
+        "google",
+        "vertex",
+        "cohere",
+        "azure",
+        "mistral",
+        "deepseek",
+        "xai",
+        "groq",
+        "perplexity",
+        "openrouter",
+        "together",
+        "fireworks",
+        "ollama",
+        "vllm",
+        "lmstudio",
+    ] {
+        assert!(preset(name).is_some(), "{name}");
+    }
+    assert_eq!(
+        preset("groq").unwrap().default_base_url,
+        Some("https://api.groq.com/openai/v1")
+    );
+    assert_eq!(
+        preset("anthropic").unwrap().base_url_env,
+        ["ANTHROPIC_BASE_URL"]
+    );
+    assert!(!preset("ollama").unwrap().key_required);
+    let mut names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), PRESETS.len(), "duplicate preset names");
+}

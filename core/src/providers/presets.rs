@@ -3,6 +3,7 @@
 //! preset whose variables are set; a configured provider with a preset name gets its defaults.
 
 use crate::config::ProviderKind;
+use crate::providers::openai::request::ChatDialect;
 
 /// One known provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,103 @@ pub const PRESETS: &[Preset] = &[
         base_url_env: &["COHERE_BASE_URL", "CO_API_URL"],
         key_required: true,
     },
+    Preset {
+        name: "mistral",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.mistral.ai/v1"),
+        api_key_env: &["MISTRAL_API_KEY"],
+        base_url_env: &["MISTRAL_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "deepseek",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.deepseek.com/v1"),
+        api_key_env: &["DEEPSEEK_API_KEY"],
+        base_url_env: &["DEEPSEEK_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "xai",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.x.ai/v1"),
+        api_key_env: &["XAI_API_KEY"],
+        base_url_env: &["XAI_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "groq",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.groq.com/openai/v1"),
+        api_key_env: &["GROQ_API_KEY"],
+        base_url_env: &["GROQ_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "perplexity",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.perplexity.ai"),
+        api_key_env: &["PERPLEXITY_API_KEY", "PPLX_API_KEY"],
+        base_url_env: &["PERPLEXITY_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "openrouter",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://openrouter.ai/api/v1"),
+        api_key_env: &["OPENROUTER_API_KEY"],
+        base_url_env: &["OPENROUTER_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "together",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.together.xyz/v1"),
+        api_key_env: &["TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"],
+        base_url_env: &["TOGETHER_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "fireworks",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("https://api.fireworks.ai/inference/v1"),
+        api_key_env: &["FIREWORKS_API_KEY"],
+        base_url_env: &["FIREWORKS_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
+        name: "ollama",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("http://localhost:11434/v1"),
+        api_key_env: &["OLLAMA_API_KEY"],
+        base_url_env: &["OLLAMA_BASE_URL"],
+        key_required: false,
+    },
+    Preset {
+        name: "vllm",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("http://localhost:8000/v1"),
+        api_key_env: &["VLLM_API_KEY"],
+        base_url_env: &["VLLM_BASE_URL"],
+        key_required: false,
+    },
+    Preset {
+        name: "lmstudio",
+        kind: ProviderKind::OpenaiCompatible,
+        default_base_url: Some("http://localhost:1234/v1"),
+        api_key_env: &["LMSTUDIO_API_KEY"],
+        base_url_env: &["LMSTUDIO_BASE_URL"],
+        key_required: false,
+    },
+    Preset {
+        name: "azure",
+        kind: ProviderKind::Azure,
+        // Computed from AZURE_RESOURCE_NAME / AZURE_OPENAI_ENDPOINT when not given.
+        default_base_url: None,
+        api_key_env: &["AZURE_API_KEY", "AZURE_OPENAI_API_KEY"],
+        base_url_env: &["AZURE_BASE_URL"],
+        key_required: true,
+    },
 ];
 
 /// Environment variables of a Vertex AI project and location.
@@ -108,8 +206,41 @@ impl Preset {
             .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
     }
 
-    /// True when any of this preset's variables is set.
+    /// True when any of this preset's variables is set. Local servers (no key required) are
+    /// registered only when their base URL variable is set.
     pub fn in_env(&self) -> bool {
-        Self::env(self.api_key_env).is_some() || Self::env(self.base_url_env).is_some()
+        let base = Self::env(self.base_url_env).is_some();
+        let extra = self.kind == ProviderKind::Azure
+            && (Self::env(AZURE_RESOURCE_ENV).is_some() || Self::env(AZURE_ENDPOINT_ENV).is_some());
+        base || extra || (self.key_required && Self::env(self.api_key_env).is_some())
     }
+}
+
+/// Azure resource name (`https://{name}.openai.azure.com/openai`).
+pub const AZURE_RESOURCE_ENV: &[&str] = &["AZURE_RESOURCE_NAME"];
+/// Azure endpoint (`https://{name}.openai.azure.com`), `/openai` is appended.
+pub const AZURE_ENDPOINT_ENV: &[&str] = &["AZURE_OPENAI_ENDPOINT"];
+/// Azure API version (`api-version` query parameter of deployment URLs).
+pub const AZURE_API_VERSION_ENV: &[&str] = &["AZURE_API_VERSION", "OPENAI_API_VERSION"];
+/// The `api-version` used when none is configured.
+pub const AZURE_DEFAULT_API_VERSION: &str = "2024-10-21";
+
+/// The Chat Completions quirks of the OpenAI-compatible service `name`.
+pub fn chat_dialect(name: &str) -> ChatDialect {
+    let mut d = ChatDialect::default();
+    match name {
+        "mistral" => {
+            d.omit_stream_options = true;
+            d.random_seed = true;
+            d.any_for_required = true;
+        }
+        "deepseek" => d.json_object_only = true,
+        "perplexity" => {
+            d.no_tools = true;
+            d.supports_top_k = true;
+        }
+        "openrouter" | "together" | "fireworks" | "vllm" => d.supports_top_k = true,
+        _ => {}
+    }
+    d
 }

@@ -67,6 +67,7 @@ pub fn provider_config(server: &MockServer, name: &str) -> ProviderConfig {
         "anthropic" => (ProviderKind::Anthropic, server.base_url()),
         "google" => (ProviderKind::Google, server.base_url()),
         "cohere" => (ProviderKind::Cohere, server.base_url()),
+        "azure" => (ProviderKind::Azure, format!("{}/openai", server.base_url())),
         "vertex" => {
             let mut c = ProviderConfig::new()
                 .kind(ProviderKind::Vertex)

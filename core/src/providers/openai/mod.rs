@@ -29,21 +29,50 @@ pub struct OpenAiProvider {
     settings: Arc<ProviderSettings>,
     http: HttpClient,
     dialect: ChatDialect,
+    azure: Option<AzureMode>,
+}
+
+/// How Azure OpenAI addresses models.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AzureMode {
+    /// `{base}/deployments/{deployment}/chat/completions?api-version=...` (base ends in `/openai`).
+    Deployments,
+    /// The v1 API: `{base}/chat/completions` with the model in the body (base ends in `/openai/v1`).
+    V1,
 }
 
 impl OpenAiProvider {
-    /// A provider over `settings`, sending through `http`.
+    /// A provider over `settings`, sending through `http`. Known services (`mistral`, `groq`,
+    /// ...) get their quirks by name.
     pub fn new(settings: ProviderSettings, http: HttpClient) -> Self {
         let official = settings.base_url.trim_end_matches('/') == DEFAULT_BASE_URL;
-        let dialect = ChatDialect {
-            openai_reasoning_rules: official || settings.name == "openai",
-            supports_top_k: false,
-        };
+        let mut dialect = crate::providers::presets::chat_dialect(&settings.name);
+        dialect.openai_reasoning_rules = official || settings.name == "openai";
         OpenAiProvider {
             settings: Arc::new(settings),
             http,
             dialect,
+            azure: None,
         }
+    }
+
+    /// An Azure OpenAI provider: `api-key` auth; a base URL ending in `/openai/v1` uses the v1
+    /// API, otherwise deployment URLs with `api_version` (also used by `/responses`).
+    pub fn azure(mut settings: ProviderSettings, http: HttpClient, api_version: &str) -> Self {
+        let mode = if settings.base_url.trim_end_matches('/').ends_with("/v1") {
+            AzureMode::V1
+        } else {
+            AzureMode::Deployments
+        };
+        if mode == AzureMode::Deployments && !settings.query.contains_key("api-version") {
+            settings
+                .query
+                .insert("api-version".into(), api_version.to_owned());
+        }
+        let mut p = Self::new(settings, http);
+        p.dialect.openai_reasoning_rules = true;
+        p.azure = Some(mode);
+        p
     }
 
     /// A chat model.
@@ -63,8 +92,13 @@ impl OpenAiProvider {
     }
 
     /// The URL path of `endpoint` (`/chat/completions`, `/responses`, ...) for `model_id`.
-    fn endpoint(&self, _model_id: &str, endpoint: &str) -> String {
-        endpoint.to_owned()
+    fn endpoint(&self, model_id: &str, endpoint: &str) -> String {
+        match &self.azure {
+            Some(AzureMode::Deployments) if endpoint != "/responses" => {
+                format!("/deployments/{model_id}{endpoint}")
+            }
+            _ => endpoint.to_owned(),
+        }
     }
 
     /// An embedding model.
@@ -104,7 +138,10 @@ impl OpenAiProvider {
     ) -> HttpRequest {
         let mut req = HttpRequest::post_json(self.settings.url(path), body);
         if let Some(key) = &self.settings.api_key {
-            req = req.header("authorization", format!("Bearer {}", key.expose()));
+            req = match self.azure {
+                Some(_) => req.header("api-key", key.expose()),
+                None => req.header("authorization", format!("Bearer {}", key.expose())),
+            };
         }
         req.headers.extend(
             self.settings

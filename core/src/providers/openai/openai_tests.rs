@@ -27,6 +27,11 @@ fn build(
 const OPENAI: ChatDialect = ChatDialect {
     openai_reasoning_rules: true,
     supports_top_k: false,
+    omit_stream_options: false,
+    no_tools: false,
+    json_object_only: false,
+    random_seed: false,
+    any_for_required: false,
 };
 
 #[test]

@@ -19,6 +19,16 @@ pub struct ChatDialect {
     pub openai_reasoning_rules: bool,
     /// The service accepts `top_k` (vLLM, Together, ...).
     pub supports_top_k: bool,
+    /// The service rejects `stream_options` (it reports usage in the last chunk on its own).
+    pub omit_stream_options: bool,
+    /// The service has no function calling (tools are dropped with a warning).
+    pub no_tools: bool,
+    /// The service takes `json_object` but no `json_schema` response format.
+    pub json_object_only: bool,
+    /// The seed field is `random_seed` (Mistral).
+    pub random_seed: bool,
+    /// `tool_choice: "required"` is spelled `"any"` (Mistral).
+    pub any_for_required: bool,
 }
 
 /// Build the body for `model_id`. `option_keys` are the `provider_options` entries to read,
@@ -51,11 +61,25 @@ pub fn build_chat_request(
     body.insert("messages".into(), Value::Array(messages));
     apply_settings(model_id, options, dialect, &mut body, &mut warnings);
 
-    let tools = convert_tools(&options.tools, &mut warnings);
+    let tools = if dialect.no_tools && !options.tools.is_empty() {
+        for tool in &options.tools {
+            warnings.push(Warning::UnsupportedTool {
+                tool_name: tool.name().to_owned(),
+                details: Some("this service has no function calling".into()),
+            });
+        }
+        Vec::new()
+    } else {
+        convert_tools(&options.tools, &mut warnings)
+    };
     if !tools.is_empty() {
         body.insert("tools".into(), Value::Array(tools));
         if let Some(choice) = &options.tool_choice {
-            body.insert("tool_choice".into(), convert_tool_choice(choice));
+            let mut c = convert_tool_choice(choice);
+            if dialect.any_for_required && c == "required" {
+                c = "any".into();
+            }
+            body.insert("tool_choice".into(), c);
         }
     } else if options.tool_choice.is_some() {
         warnings.push(Warning::unsupported_setting(
@@ -66,7 +90,9 @@ pub fn build_chat_request(
 
     if stream {
         body.insert("stream".into(), true.into());
-        body.insert("stream_options".into(), json!({"include_usage": true}));
+        if !dialect.omit_stream_options {
+            body.insert("stream_options".into(), json!({"include_usage": true}));
+        }
     }
 
     // Pass-through provider options, most specific key last so it wins.
@@ -133,7 +159,12 @@ fn apply_settings(
         }
     }
     if let Some(seed) = s.seed {
-        body.insert("seed".into(), seed.into());
+        let field = if dialect.random_seed {
+            "random_seed"
+        } else {
+            "seed"
+        };
+        body.insert(field.into(), seed.into());
     }
     if !s.stop.is_empty() {
         body.insert("stop".into(), json!(s.stop));
@@ -141,6 +172,15 @@ fn apply_settings(
     match &s.response_format {
         None | Some(ResponseFormat::Text) => {}
         Some(ResponseFormat::Json) => {
+            body.insert("response_format".into(), json!({"type": "json_object"}));
+        }
+        Some(ResponseFormat::JsonSchema { .. }) if dialect.json_object_only => {
+            warnings.push(Warning::Compatibility {
+                feature: "response_format".into(),
+                details: Some(
+                    "this service takes no JSON schema; asked for a JSON object instead".into(),
+                ),
+            });
             body.insert("response_format".into(), json!({"type": "json_object"}));
         }
         Some(ResponseFormat::JsonSchema {

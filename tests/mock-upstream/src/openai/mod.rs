@@ -18,7 +18,7 @@ use crate::reply::Reply;
 /// The default reply for `method path` with `body`, or `None` when the path
 /// is not an OpenAI path. `id` numbers the response.
 pub(crate) fn handle(method: &Method, path: &str, body: &[u8], id: u64) -> Option<Reply> {
-    let path = path.strip_prefix("/v1").unwrap_or(path);
+    let path = azure_path(path).unwrap_or_else(|| path.strip_prefix("/v1").unwrap_or(path));
     let expected = match path {
         "/chat/completions" | "/embeddings" => Method::POST,
         "/models" => Method::GET,
@@ -39,6 +39,18 @@ pub(crate) fn handle(method: &Method, path: &str, body: &[u8], id: u64) -> Optio
         },
     };
     Some(reply.with_header("x-request-id", format!("req_mock_{id}")))
+}
+
+/// Azure OpenAI paths onto the OpenAI ones: `/openai/deployments/{d}/chat/completions` and
+/// `/openai/v1/chat/completions` both answer as `/chat/completions`.
+fn azure_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/openai")?;
+    if let Some(v1) = rest.strip_prefix("/v1") {
+        return Some(v1);
+    }
+    let after = rest.strip_prefix("/deployments/")?;
+    let slash = after.find('/')?;
+    Some(&after[slash..])
 }
 
 /// The `model` field of a JSON body, if there is one (for error messages).

@@ -1,5 +1,5 @@
 //! OpenAI Responses API: `POST /v1/responses` (also `/responses` and Azure's
-//! `/openai/v1/responses`). Echo and tool calls like the Chat Completions echo, as a response
+//! `/openai/v1/responses`, `/openai/responses`). Echo and tool calls like the Chat Completions echo, as a response
 //! object or as named `response.*` stream events.
 
 use axum::http::{Method, StatusCode};
@@ -14,7 +14,7 @@ use crate::reply::Reply;
 pub(crate) fn owns(path: &str) -> bool {
     matches!(
         path,
-        "/v1/responses" | "/responses" | "/openai/v1/responses"
+        "/v1/responses" | "/responses" | "/openai/v1/responses" | "/openai/responses"
     )
 }
 
