@@ -21,7 +21,6 @@ class StreamTextResult {
   constructor(start, signal) {
     this.#start = start
     this.#signal = signal
-    if (signal) signal.addEventListener('abort', this.#onAbort, { once: true })
   }
 
   /** Events, as an async iterator. The stream can be read once. */
@@ -122,6 +121,8 @@ class StreamTextResult {
           throw toDittoError(err)
         }
         this.#state = 'open'
+        // Listen only while a request is open, so an unread result holds nothing on the signal.
+        this.#signal?.addEventListener('abort', this.#onAbort, { once: true })
       }
       let text
       try {
