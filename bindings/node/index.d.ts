@@ -332,29 +332,33 @@ export declare class DittoError extends Error {
   readonly retryAfter: number | undefined
   toJSON(): Record<string, unknown>
 }
+/** Base of the errors that usually carry the provider's HTTP status. */
+export declare class APIStatusError extends DittoError {}
 /** `invalid_request`: the request is malformed or rejected (HTTP 400/422). */
-export declare class BadRequestError extends DittoError {}
+export declare class BadRequestError extends APIStatusError {}
 /** `context_length_exceeded`: the prompt does not fit the context window. */
 export declare class ContextLengthExceededError extends BadRequestError {}
 /** `content_filtered`: refused on safety grounds. */
 export declare class ContentFilterError extends BadRequestError {}
 /** `authentication`: missing or wrong API key (HTTP 401). */
-export declare class AuthenticationError extends DittoError {}
+export declare class AuthenticationError extends APIStatusError {}
 /** `permission_denied` (HTTP 403). */
-export declare class PermissionDeniedError extends DittoError {}
+export declare class PermissionDeniedError extends APIStatusError {}
 /** `not_found`: unknown model or resource (HTTP 404). */
-export declare class NotFoundError extends DittoError {}
+export declare class NotFoundError extends APIStatusError {}
 /** `rate_limited` (HTTP 429); see `retryAfter`. */
-export declare class RateLimitError extends DittoError {}
+export declare class RateLimitError extends APIStatusError {}
 /** `connection`: refused, reset, DNS, TLS. */
 export declare class APIConnectionError extends DittoError {}
 /** `timeout`: connect, first-byte, idle or total timeout. */
 export declare class APITimeoutError extends APIConnectionError {}
 /** `provider`: the provider failed (5xx, invalid response). */
-export declare class InternalServerError extends DittoError {}
+export declare class InternalServerError extends APIStatusError {}
 /** `stream`: the upstream stream was malformed, truncated or too large. */
 export declare class StreamError extends DittoError {}
 /** `config`: bad client options, missing key, unknown provider. */
 export declare class ConfigError extends DittoError {}
 /** `cancelled`: the caller aborted the call. */
 export declare class APIUserAbortError extends DittoError {}
+/** `internal`: a bug in Ditto (a Rust panic ends here instead of crashing Node). */
+export declare class InternalError extends DittoError {}

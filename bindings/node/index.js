@@ -10,6 +10,7 @@ module.exports = {
   Ditto,
   StreamTextResult,
   DittoError: errors.DittoError,
+  APIStatusError: errors.APIStatusError,
   BadRequestError: errors.BadRequestError,
   ContextLengthExceededError: errors.ContextLengthExceededError,
   ContentFilterError: errors.ContentFilterError,
@@ -23,5 +24,6 @@ module.exports = {
   StreamError: errors.StreamError,
   ConfigError: errors.ConfigError,
   APIUserAbortError: errors.APIUserAbortError,
+  InternalError: errors.InternalError,
   version: native.version(),
 }

@@ -6,6 +6,7 @@ export const {
   Ditto,
   StreamTextResult,
   DittoError,
+  APIStatusError,
   BadRequestError,
   ContextLengthExceededError,
   ContentFilterError,
@@ -19,6 +20,7 @@ export const {
   StreamError,
   ConfigError,
   APIUserAbortError,
+  InternalError,
   version,
 } = ditto
 

@@ -49,19 +49,22 @@ class DittoError extends Error {
   }
 }
 
-class BadRequestError extends DittoError {}
+/** Base of the errors that usually carry the provider's HTTP status. */
+class APIStatusError extends DittoError {}
+class BadRequestError extends APIStatusError {}
 class ContextLengthExceededError extends BadRequestError {}
 class ContentFilterError extends BadRequestError {}
-class AuthenticationError extends DittoError {}
-class PermissionDeniedError extends DittoError {}
-class NotFoundError extends DittoError {}
-class RateLimitError extends DittoError {}
+class AuthenticationError extends APIStatusError {}
+class PermissionDeniedError extends APIStatusError {}
+class NotFoundError extends APIStatusError {}
+class RateLimitError extends APIStatusError {}
+class InternalServerError extends APIStatusError {}
 class APIConnectionError extends DittoError {}
 class APITimeoutError extends APIConnectionError {}
-class InternalServerError extends DittoError {}
 class StreamError extends DittoError {}
 class ConfigError extends DittoError {}
 class APIUserAbortError extends DittoError {}
+class InternalError extends DittoError {}
 
 const CLASS_BY_KIND = {
   invalid_request: BadRequestError,
@@ -77,7 +80,7 @@ const CLASS_BY_KIND = {
   stream: StreamError,
   config: ConfigError,
   cancelled: APIUserAbortError,
-  internal: DittoError,
+  internal: InternalError,
 }
 
 /** A DittoError of the class matching `info.kind`. */
@@ -97,7 +100,7 @@ function toDittoError(err) {
       // fall through: report the raw text
     }
   }
-  return new DittoError(message, { kind: 'internal' }, { cause: err })
+  return new InternalError(message, { kind: 'internal' }, { cause: err })
 }
 
 /** The error a caller's abort produces. */
@@ -107,6 +110,7 @@ function abortError(signal) {
 
 module.exports = {
   DittoError,
+  APIStatusError,
   BadRequestError,
   ContextLengthExceededError,
   ContentFilterError,
@@ -120,6 +124,7 @@ module.exports = {
   StreamError,
   ConfigError,
   APIUserAbortError,
+  InternalError,
   errorFromInfo,
   toDittoError,
   abortError,

@@ -7,6 +7,7 @@ import net from 'node:net'
 import {
   Ditto,
   DittoError,
+  APIStatusError,
   BadRequestError,
   ContextLengthExceededError,
   AuthenticationError,
@@ -19,6 +20,7 @@ import {
   ConfigError,
 } from '@ditto/llm'
 import { startMock } from './helpers.mjs'
+import { toDittoError } from '../lib/errors.js'
 
 let mock
 let ditto
@@ -45,6 +47,7 @@ for (const [status, Cls, code, providerCode] of byStatus) {
     await mock.pushScenario(key, [{ status }])
     const err = await ditto.generateText({ model, prompt: 'x', headers: { 'x-mock-scenario': key } }).catch((e) => e)
     assert.ok(err instanceof Cls, `${err?.name}: ${err?.message}`)
+    assert.ok(err instanceof APIStatusError)
     assert.ok(err instanceof DittoError)
     assert.ok(err instanceof Error)
     assert.equal(err.name, Cls.name)
@@ -155,4 +158,20 @@ test('bad call options are a BadRequestError, before any request', async () => {
     assert.ok(err instanceof BadRequestError, `${JSON.stringify(String(options))}: ${err?.name} ${err?.message}`)
     assert.match(err.message, pattern)
   }
+})
+
+test('whatever the addon throws becomes a DittoError of the right class', () => {
+  const plain = toDittoError(new TypeError('boom'))
+  assert.equal(plain.name, 'InternalError')
+  assert.equal(plain.code, 'internal')
+  assert.ok(plain.cause instanceof TypeError)
+  const prefix = '\u0001ditto-error:'
+  const info = { kind: 'rate_limited', message: 'slow down', status: 429, provider: 'openai', code: 'rate_limit_exceeded', retry_after_ms: 1500 }
+  const mapped = toDittoError(new Error(prefix + JSON.stringify(info)))
+  assert.ok(mapped instanceof RateLimitError)
+  assert.equal(mapped.message, 'slow down')
+  assert.equal(mapped.provider, 'openai')
+  assert.equal(mapped.retryAfter, 1.5)
+  const garbled = toDittoError(new Error(prefix + '{not json'))
+  assert.equal(garbled.code, 'internal')
 })
