@@ -23,10 +23,14 @@ mod runtime;
 mod stream;
 mod util;
 
-pub use cancel::DittoCancel;
-pub use client::DittoClient;
-pub use counts::DittoHandleCounts;
-pub use stream::DittoStream;
+pub use cancel::{ditto_cancel_free, ditto_cancel_new, ditto_cancel_trigger, DittoCancel};
+pub use client::{
+    ditto_client_free, ditto_client_new, ditto_embed, ditto_generate_text, DittoClient,
+};
+pub use counts::{ditto_handle_counts, DittoHandleCounts};
+pub use stream::{
+    ditto_stream_cancel, ditto_stream_free, ditto_stream_next, ditto_stream_open, DittoStream,
+};
 
 use std::ffi::{c_char, CString};
 
