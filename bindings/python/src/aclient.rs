@@ -4,8 +4,8 @@
 use crate::aio;
 use crate::astream::PyAsyncTextStream;
 use crate::client::build_client;
-use crate::request::{embed_request, text_request};
-use crate::results::{PyEmbedResult, PyGenerateTextResult};
+use crate::request::{embed_request, rerank_request, text_request};
+use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
 use crate::runtime::{guard, on_blocking_thread};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -99,6 +99,39 @@ impl PyAsyncDitto {
             let work = async move { aio::core(embed.await) };
             let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyEmbedResult(r))?.into_any())
+            })?;
+            Ok(fut)
+        })
+    }
+
+    /// Rank `documents` by relevance to `query`; await the result.
+    #[pyo3(signature = (*, model, query, documents, top_n=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn rerank<'py>(
+        &self,
+        py: Python<'py>,
+        model: String,
+        query: String,
+        documents: &Bound<'py, PyAny>,
+        top_n: Option<u32>,
+        provider_options: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let request = rerank_request(
+                model,
+                query,
+                documents,
+                top_n,
+                provider_options,
+                headers,
+                max_retries,
+            )?;
+            let client = self.inner.clone();
+            let work = async move { aio::core(client.rerank(request).await) };
+            let (fut, _) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PyRerankResult(r))?.into_any())
             })?;
             Ok(fut)
         })

@@ -9,6 +9,7 @@
 use crate::aio;
 use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
+use crate::results::PyGenerateTextResult;
 use crate::runtime::{guard, poll_now};
 use ditto_llm::{Ditto, StreamEvent, TextRequest, TextStream};
 use futures_util::StreamExt;
@@ -158,6 +159,38 @@ impl PyAsyncTextStream {
                 Self::settle(&closer.0, stream, item)
             };
             let (fut, handle) = aio::spawn(py, work, to_event)?;
+            *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+            Ok(fut)
+        })
+    }
+
+    /// Consume the rest of the stream into a `GenerateTextResult` (awaitable; text capped at
+    /// 32 MiB, with a warning beyond). Events already read are not included.
+    fn collect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            let source = match self.take()? {
+                State::Open(stream) => Source::Open(stream),
+                State::NotStarted(start) => Source::Start(start),
+                State::Closed | State::Busy => {
+                    return Err(PyRuntimeError::new_err("collect(): the stream is closed"))
+                }
+            };
+            let closer = CloseOnDrop(self.state.clone());
+            let work = async move {
+                let stream = match source {
+                    Source::Open(stream) => stream,
+                    Source::Start(start) => {
+                        let (client, request) = *start;
+                        Box::new(aio::core(client.stream_text(request).await)?)
+                    }
+                };
+                let out = aio::core(stream.collect_result().await);
+                set(&closer.0, State::Closed);
+                out
+            };
+            let (fut, handle) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PyGenerateTextResult(r))?.into_any())
+            })?;
             *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
             Ok(fut)
         })

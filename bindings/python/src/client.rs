@@ -2,8 +2,8 @@
 //! interrupted with Ctrl-C.
 
 use crate::errors::to_py_err;
-use crate::request::{client_config, embed_request, text_request};
-use crate::results::{PyEmbedResult, PyGenerateTextResult};
+use crate::request::{client_config, embed_request, rerank_request, text_request};
+use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
 use crate::runtime::{guard, on_blocking_thread, wait};
 use crate::stream::PyTextStream;
 use pyo3::prelude::*;
@@ -111,6 +111,35 @@ impl PyDitto {
             let work = on_blocking_thread(move || async move { client.embed_many(request).await });
             let result = wait(py, work)?;
             Ok(PyEmbedResult(result))
+        })
+    }
+
+    /// Rank `documents` by relevance to `query`, most relevant first.
+    #[pyo3(signature = (*, model, query, documents, top_n=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn rerank(
+        &self,
+        py: Python<'_>,
+        model: String,
+        query: String,
+        documents: &Bound<'_, PyAny>,
+        top_n: Option<u32>,
+        provider_options: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PyRerankResult> {
+        guard(|| {
+            let request = rerank_request(
+                model,
+                query,
+                documents,
+                top_n,
+                provider_options,
+                headers,
+                max_retries,
+            )?;
+            let result = wait(py, self.inner.rerank(request))?;
+            Ok(PyRerankResult(result))
         })
     }
 

@@ -8,7 +8,7 @@
 use crate::convert::to_json;
 use crate::errors::{config_error, invalid_request, to_py_err};
 use ditto_llm::types::interop;
-use ditto_llm::{CallSettings, DittoConfig, EmbedRequest, TextRequest};
+use ditto_llm::{CallSettings, DittoConfig, EmbedRequest, RerankRequest, TextRequest};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
@@ -236,6 +236,36 @@ pub fn embed_request(
     };
     let mut req = EmbedRequest::new(model, input);
     req.dimensions = dimensions;
+    req.max_retries = max_retries;
+    if let Some(v) = provider_options.filter(|v| !v.is_none()) {
+        req.provider_options = arg("provider_options", v)?;
+    }
+    if let Some(v) = headers.filter(|v| !v.is_none()) {
+        req.headers = arg("headers", v)?;
+    }
+    Ok(req)
+}
+
+/// Build a `RerankRequest`; `documents` is a sequence of str.
+pub fn rerank_request(
+    model: String,
+    query: String,
+    documents: &Bound<'_, PyAny>,
+    top_n: Option<u32>,
+    provider_options: Option<&Bound<'_, PyAny>>,
+    headers: Option<&Bound<'_, PyAny>>,
+    max_retries: Option<u32>,
+) -> PyResult<RerankRequest> {
+    if documents.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err(
+            "rerank(): `documents` must be a list of str, not a str",
+        ));
+    }
+    let documents: Vec<String> = documents
+        .extract()
+        .map_err(|_| PyTypeError::new_err("rerank(): `documents` must be a list of str"))?;
+    let mut req = RerankRequest::new(model, query, documents);
+    req.top_n = top_n;
     req.max_retries = max_retries;
     if let Some(v) = provider_options.filter(|v| !v.is_none()) {
         req.provider_options = arg("provider_options", v)?;

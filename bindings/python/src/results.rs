@@ -317,3 +317,71 @@ impl PyEmbedResult {
         )
     }
 }
+
+/// One ranked document.
+#[pyclass(frozen, module = "ditto_llm._native", name = "RankedDocument")]
+#[derive(Debug, Clone)]
+pub struct PyRankedDocument(pub ditto_llm::RankedDocument);
+
+#[pymethods]
+impl PyRankedDocument {
+    /// Its position in the request's `documents`.
+    #[getter]
+    fn index(&self) -> usize {
+        self.0.index
+    }
+    #[getter]
+    fn relevance_score(&self) -> f64 {
+        self.0.relevance_score
+    }
+    #[getter]
+    fn document(&self) -> &str {
+        &self.0.document
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "RankedDocument(index={}, relevance_score={}, document={:?})",
+            self.0.index, self.0.relevance_score, self.0.document
+        )
+    }
+}
+
+/// The result of `rerank`: documents, most relevant first.
+#[pyclass(frozen, module = "ditto_llm._native", name = "RerankResult")]
+#[derive(Debug)]
+pub struct PyRerankResult(pub ditto_llm::RerankResult);
+
+#[pymethods]
+impl PyRerankResult {
+    #[getter]
+    fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.0.results.iter().map(|d| PyRankedDocument(d.clone())),
+        )
+    }
+    #[getter]
+    fn usage(&self) -> PyUsage {
+        PyUsage(self.0.usage)
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        warnings_list(py, &self.0.warnings)
+    }
+    #[getter]
+    fn provider_metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.provider_metadata)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __len__(&self) -> usize {
+        self.0.results.len()
+    }
+    fn __repr__(&self) -> String {
+        format!("RerankResult(results=<{}>)", self.0.results.len())
+    }
+}

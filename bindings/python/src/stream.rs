@@ -7,6 +7,7 @@
 
 use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
+use crate::results::PyGenerateTextResult;
 use crate::runtime::{guard, wait};
 use ditto_llm::{Error, TextStream};
 use futures_util::StreamExt;
@@ -85,6 +86,19 @@ impl PyTextStream {
                     Err(interrupted)
                 }
             }
+        })
+    }
+
+    /// Consume the rest of the stream into a `GenerateTextResult` (text capped at 32 MiB, with a
+    /// warning beyond). Events already read are not included.
+    fn collect(&self, py: Python<'_>) -> PyResult<PyGenerateTextResult> {
+        guard(|| {
+            let Some(stream) = self.take()? else {
+                return Err(PyRuntimeError::new_err("collect(): the stream is closed"));
+            };
+            self.set(Slot::Closed);
+            let result = wait(py, stream.collect_result())?;
+            Ok(PyGenerateTextResult(result))
         })
     }
 

@@ -81,12 +81,14 @@ class Mock:
     ) -> Dict[str, Dict[str, Any]]:
         out: Dict[str, Dict[str, Any]] = {}
         for name in names:
-            adapter = ADAPTERS.get(name, {"type": "openai-compatible", "base_path": "/v1"})
+            adapter = dict(ADAPTERS.get(name, {"type": "openai-compatible", "base_path": "/v1"}))
+            if "derived_from" in adapter:
+                adapter = dict(ADAPTERS[adapter["derived_from"]])
             cfg: Dict[str, Any] = {
-                "base_url": self.url + adapter["base_path"],
+                "base_url": self.url + adapter.pop("base_path", "/v1"),
                 "api_key": "sk-test-secret",
-                "type": adapter["type"],
             }
+            cfg.update(adapter)  # `type`, and any other settings the manifest gives
             if scenario:
                 cfg["headers"] = {"x-mock-scenario": scenario}
             out[name] = cfg

@@ -248,3 +248,39 @@ def test_async_client_needs_a_running_loop(mock: Mock) -> None:
     client = mock.aclient()
     with pytest.raises(RuntimeError, match="running asyncio event loop"):
         client.generate_text(model="mock:echo", prompt="x")
+
+
+def test_rerank_sync_and_async(mock: Mock) -> None:
+    key = mock.push([{}])
+    client = mock.client(["cohere"], scenario=key)
+    docs = ["green pear", "red apple pie", "red car"]
+    r = client.rerank(model="cohere:rerank-v3.5", query="red apple", documents=docs, top_n=2)
+    assert [d.index for d in r.results] == [1, 2] and len(r) == 2
+    assert r.results[0].document == "red apple pie"
+    assert r.results[0].relevance_score >= r.results[1].relevance_score
+    assert r.to_dict()["results"][0]["index"] == 1
+    assert last_body(mock, key)["top_n"] == 2
+    with pytest.raises(TypeError, match="documents"):
+        client.rerank(model="cohere:rerank-v3.5", query="q", documents="not a list")
+
+    async def run() -> None:
+        ar = await mock.aclient(["cohere"]).rerank(model="cohere:rerank-v3.5", query="red apple", documents=docs)
+        assert [d.index for d in ar.results][0] == 1 and len(ar) == 3
+
+    asyncio.run(run())
+
+
+def test_collect_rest_of_stream(mock: Mock) -> None:
+    client = mock.client()
+    s = client.stream_text(model="openai:gpt-4o-mini", prompt="collect me please")
+    r = s.collect()
+    assert r.text == "echo: collect me please" and r.finish_reason == "stop"
+    assert r.usage.output_tokens == 4 and s.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        s.collect()
+
+    async def run() -> None:
+        ar = await mock.aclient().stream_text(model="openai:gpt-4o-mini", prompt="async collect").collect()
+        assert ar.text == "echo: async collect"
+
+    asyncio.run(run())

@@ -26,6 +26,7 @@ class Case:
     status: Optional[int] = None
     headers: Dict[str, str] = field(default_factory=dict)
     embed: Optional[List[str]] = None
+    configure: Optional[str] = None
 
 
 def own_cases() -> List[Case]:
@@ -60,6 +61,7 @@ def ai_sdk_cases() -> List[Case]:
             stream=c.get("stream", False),
             status=c.get("status"),
             embed=c.get("embed"),
+            configure=c.get("configure"),
         )
         for c in manifest["cases"]
     ]
@@ -73,7 +75,9 @@ def push_case(mock: Mock, case: Case) -> str:
 
 
 def provider_of(case: Case) -> str:
-    return str(case.request["model"]).split(":")[0]
+    """The provider to configure: the model prefix, unless the case names another (`azure` for
+    `azure-responses:` models, which derive from it)."""
+    return case.configure or str(case.request["model"]).split(":")[0]
 
 
 def run_sync(mock: Mock, case: Case) -> Dict[str, Any]:

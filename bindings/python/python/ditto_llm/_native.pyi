@@ -27,6 +27,8 @@ __all__ = [
     "CallWarning",
     "ResponseMetadata",
     "EmbedResult",
+    "RerankResult",
+    "RankedDocument",
     "_resolve_future",
     "_panic_for_tests",
     "__version__",
@@ -154,6 +156,34 @@ class EmbedResult:
     def __len__(self) -> int: ...
 
 @final
+class RankedDocument:
+    """One ranked document."""
+
+    @property
+    def index(self) -> int:
+        """Its position in the request's `documents`."""
+    @property
+    def relevance_score(self) -> float: ...
+    @property
+    def document(self) -> str: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class RerankResult:
+    """The result of `rerank`: documents, most relevant first."""
+
+    @property
+    def results(self) -> list[RankedDocument]: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+    def __len__(self) -> int: ...
+
+@final
 class StreamEvent:
     """One stream event. Attributes an event type does not carry are None."""
 
@@ -215,6 +245,8 @@ class TextStream:
 
     def __iter__(self) -> TextStream: ...
     def __next__(self) -> StreamEvent: ...
+    def collect(self) -> GenerateTextResult:
+        """Consume the rest of the stream into a result (events already read are not included)."""
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -232,6 +264,8 @@ class AsyncTextStream:
 
     def __aiter__(self) -> AsyncTextStream: ...
     def __anext__(self) -> Awaitable[StreamEvent]: ...
+    def collect(self) -> Awaitable[GenerateTextResult]:
+        """Consume the rest of the stream into a result (events already read are not included)."""
     def aclose(self) -> Awaitable[None]: ...
     def close(self) -> None: ...
     @property
@@ -315,6 +349,17 @@ class Ditto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> EmbedResult: ...
+    def rerank(
+        self,
+        *,
+        model: str,
+        query: str,
+        documents: Sequence[str],
+        top_n: Optional[int] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> RerankResult: ...
 
 @final
 class AsyncDitto:
@@ -387,3 +432,14 @@ class AsyncDitto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Awaitable[EmbedResult]: ...
+    def rerank(
+        self,
+        *,
+        model: str,
+        query: str,
+        documents: Sequence[str],
+        top_n: Optional[int] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[RerankResult]: ...
