@@ -43,6 +43,8 @@ export declare class Ditto {
   streamText(options: StreamTextOptions): StreamTextResult
   embed(options: EmbedOptions & { input: string }): Promise<EmbedResult & { embedding: number[] }>
   embed(options: EmbedOptions): Promise<EmbedResult>
+  /** Rank documents by relevance to a query (providers with a rerank API, e.g. `cohere:`). */
+  rerank(options: RerankOptions): Promise<RerankResult>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,6 +149,13 @@ export interface EmbedOptions extends CallOptions {
   dimensions?: number
 }
 
+export interface RerankOptions extends CallOptions {
+  query: string
+  documents: string[]
+  /** Return only the best `topN` (all when unset). */
+  topN?: number
+}
+
 // ---------------------------------------------------------------------------------------------
 // Results
 
@@ -218,6 +227,14 @@ export interface EmbedResult {
   embeddings: number[][]
   usage: Usage
   warnings: Warning[]
+}
+
+export interface RerankResult {
+  /** Most relevant first; `index` is the position in the request's `documents`. */
+  results: Array<{ index: number; relevanceScore: number; document: string }>
+  usage: Usage
+  warnings: Warning[]
+  providerMetadata?: ProviderMetadata
 }
 
 export interface ErrorInfo {

@@ -27,6 +27,8 @@ export declare class NativeDitto {
   generateText(optionsJson: string): NativeCall
   /** Start a text stream. */
   streamText(optionsJson: string): NativeTextStream
+  /** Start ranking documents against a query (most relevant first). */
+  rerank(optionsJson: string): NativeCall
   /** Start embedding one text (`input: string` → `embedding` too) or many. */
   embed(optionsJson: string): NativeCall
 }

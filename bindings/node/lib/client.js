@@ -45,6 +45,12 @@ class Ditto {
     const { signal, json } = prepareCall(options, 'embed')
     return JSON.parse(await run(() => this.#native.embed(json), signal))
   }
+
+  /** Rank `documents` by relevance to `query`: `{results: [{index, relevanceScore, document}], usage}`. */
+  async rerank(options) {
+    const { signal, json } = prepareCall(options, 'rerank')
+    return JSON.parse(await run(() => this.#native.rerank(json), signal))
+  }
 }
 
 /** Start a native call and wait for it; the signal cancels it (dropping the Rust future). */

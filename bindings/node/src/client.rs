@@ -4,7 +4,7 @@
 use crate::call::NativeCall;
 use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
-use crate::options::{client_config, embed_request, text_request};
+use crate::options::{client_config, embed_request, rerank_request, text_request};
 use crate::stream::NativeTextStream;
 use ditto_llm::{Ditto, DittoConfig, EmbedManyResult, EmbedRequest, Error};
 use napi_derive::napi;
@@ -61,6 +61,19 @@ impl NativeDitto {
         guarded(|| {
             let request = text_request(&options_json)?;
             Ok(NativeTextStream::start(self.inner.clone(), request))
+        })
+    }
+
+    /// Start ranking documents against a query (most relevant first).
+    #[napi]
+    pub fn rerank(&self, options_json: String) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let request = rerank_request(&options_json)?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = ditto.rerank(request).await?;
+                camel_json(&result)
+            }))
         })
     }
 

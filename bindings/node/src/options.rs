@@ -6,8 +6,8 @@
 use crate::case::camel_key;
 use ditto_llm::types::interop;
 use ditto_llm::{
-    DittoConfig, EmbedRequest, Error, ProviderConfig, ProviderOptions, ResponseFormat, Result,
-    TextRequest,
+    DittoConfig, EmbedRequest, Error, ProviderConfig, ProviderOptions, RerankRequest,
+    ResponseFormat, Result, TextRequest,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -381,6 +381,59 @@ pub fn embed_request(json: &str) -> Result<(EmbedRequest, bool)> {
     req.headers = o.string_map("headers")?;
     req.max_retries = o.u32("max_retries")?;
     Ok((req, single))
+}
+
+const RERANK_OPTIONS: &[&str] = &[
+    "model",
+    "query",
+    "documents",
+    "top_n",
+    "provider_options",
+    "headers",
+    "max_retries",
+];
+
+/// `rerank` options → a [`RerankRequest`].
+pub fn rerank_request(json: &str) -> Result<RerankRequest> {
+    let raw = parse_object(json, "rerank")?;
+    let mut o = Opts::new(raw, "rerank", RERANK_OPTIONS, Error::invalid_request)?;
+    let model = o.string("model")?.ok_or_else(|| {
+        Error::invalid_request("rerank option `model` is required (\"provider:model\")")
+    })?;
+    let query = o
+        .string("query")?
+        .ok_or_else(|| Error::invalid_request("rerank option `query` is required"))?;
+    let documents = match o.take("documents") {
+        Some(Value::Array(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                match item {
+                    Value::String(s) => out.push(s),
+                    other => {
+                        return Err(Error::invalid_request(format!(
+                            "rerank option `documents[{i}]` must be a string, got {}",
+                            type_name(&other)
+                        )))
+                    }
+                }
+            }
+            out
+        }
+        None => {
+            return Err(Error::invalid_request(
+                "rerank option `documents` is required",
+            ))
+        }
+        Some(other) => return Err(o.wrong("documents", "a list of strings", &other)),
+    };
+    let mut req = RerankRequest::new(model, query, documents);
+    req.top_n = o.u32("top_n")?;
+    if let Some(v) = o.take("provider_options") {
+        req.provider_options = provider_options(v, "providerOptions")?;
+    }
+    req.headers = o.string_map("headers")?;
+    req.max_retries = o.u32("max_retries")?;
+    Ok(req)
 }
 
 const CLIENT_OPTIONS: &[&str] = &[

@@ -197,3 +197,21 @@ fn client_options() {
         assert!(e.message().contains(needle), "{json}: {}", e.message());
     }
 }
+
+#[test]
+fn rerank_options() {
+    let r = rerank_request(
+        r#"{"model":"cohere:rerank-v3.5","query":"q","documents":["a","b"],"topN":1}"#,
+    )
+    .unwrap();
+    assert_eq!((r.documents.len(), r.top_n), (2, Some(1)));
+    let e = rerank_request(r#"{"model":"cohere:r","query":"q","documents":[{"text":"a"}]}"#)
+        .unwrap_err();
+    assert!(
+        e.message().contains("`documents[0]` must be a string"),
+        "{}",
+        e.message()
+    );
+    let e = rerank_request(r#"{"model":"cohere:r","documents":[]}"#).unwrap_err();
+    assert!(e.message().contains("`query` is required"));
+}

@@ -16,7 +16,8 @@ after(() => mock.stop())
 
 async function run(c) {
   await mock.pushScenario(c.name, [{ fixture: c.fixture, status: c.status, headers: c.headers ?? {} }])
-  const provider = c.request.model.split(':')[0]
+  // `configure`: the provider to set up when it differs from the model prefix (azure-responses: → azure).
+  const provider = c.configure ?? c.request.model.split(':')[0]
   const ditto = mock.client([provider], { 'x-mock-scenario': c.name })
   if (c.embed) {
     try {
@@ -85,6 +86,7 @@ for (const c of manifest.cases) {
       request: { model: c.model, prompt: 'replayed', maxRetries: 0 },
       stream: c.stream ?? false,
       embed: c.embed,
+      configure: c.configure,
     })
     check(outcome, path.join(repoRoot, 'tests/fixtures/ai-sdk-snapshots', `${c.name}.json`))
   })

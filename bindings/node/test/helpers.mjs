@@ -53,7 +53,8 @@ function providerSettings(name, mock) {
   if (name === 'vertex') {
     return { type: 'vertex', apiKey: 'ya29.test-token', baseURL: mock.url, project: 'proj-1', region: 'us-central1' }
   }
-  const known = manifestProviders[name] ?? { type: name === 'openai' ? 'openai' : 'openai-compatible', base_path: '/v1' }
+  let known = manifestProviders[name] ?? { type: name === 'openai' ? 'openai' : 'openai-compatible', base_path: '/v1' }
+  if (known.derived_from) known = manifestProviders[known.derived_from]
   return { type: known.type, apiKey: 'sk-test-secret', baseURL: mock.url + known.base_path }
 }
 

@@ -55,6 +55,8 @@ export async function demo(): Promise<void> {
   const vectors: number[][] = e.embeddings
   const one: number[] = (await ditto.embed({ model: 'openai:text-embedding-3-small', input: 'a' })).embedding
   void [vectors, one]
+  const ranked: number = (await ditto.rerank({ model: 'cohere:rerank-v3.5', query: 'q', documents: ['a'], topN: 1 })).results[0].relevanceScore
+  void ranked
 
   try {
     await ditto.generateText({ model: 'openai:gpt-4o-mini', prompt: 'Hi' })
