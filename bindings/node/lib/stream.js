@@ -15,6 +15,7 @@ class StreamTextResult {
   #pos = 0
   #state = 'new' // new | open | aborted | done
   #claimed = false
+  #fetching = null // the native batch being fetched, so overlapping next() calls share it
   #onAbort = () => this.#abort()
 
   /** @internal */
@@ -124,13 +125,21 @@ class StreamTextResult {
         // Listen only while a request is open, so an unread result holds nothing on the signal.
         this.#signal?.addEventListener('abort', this.#onAbort, { once: true })
       }
+      if (this.#fetching) {
+        // Another next() is fetching: wait for it, then take from its batch in call order.
+        await this.#fetching.catch(() => {})
+        continue
+      }
       let text
       try {
-        text = await this.#native.next()
+        this.#fetching = this.#native.next()
+        text = await this.#fetching
       } catch (err) {
         if (this.#state === 'aborted') continue
         this.#finish()
         throw toDittoError(err)
+      } finally {
+        this.#fetching = null
       }
       if (this.#state !== 'open') continue
       if (text === null) {

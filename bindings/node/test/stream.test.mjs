@@ -137,3 +137,13 @@ test('options errors surface on the first read', async () => {
     /`temperature` must be a number/,
   )
 })
+
+test('overlapping next() calls get every event once, in order', async () => {
+  const it = ditto.streamText({ model, prompt: 'a b c d e f g h' })[Symbol.asyncIterator]()
+  const results = await Promise.all(Array.from({ length: 20 }, () => it.next()))
+  const events = results.filter((r) => !r.done).map((r) => r.value)
+  assert.equal(events[0].type, 'start')
+  assert.equal(events.at(-1).type, 'finish')
+  assert.equal(events.filter((e) => e.type === 'text-delta').map((e) => e.text).join(''), 'echo: a b c d e f g h')
+  assert.ok(results.slice(events.length).every((r) => r.done))
+})
