@@ -40,7 +40,7 @@ grep -q "^test result: ok" "$committed/cargo.log" || { cat "$committed/cargo.log
 summary+=("rust: $(grep -m1 '^test result' "$committed/cargo.log")")
 
 step "node --test"
-(cd "$PKG" && node --test test/*.test.mjs test/*.test.cjs) | tee "$committed/node.log" | grep -E "^(not ok|# (tests|pass|fail|skipped))" || true
+(cd "$PKG" && node --expose-gc --test test/*.test.mjs test/*.test.cjs) | tee "$committed/node.log" | grep -E "^(not ok|# (tests|pass|fail|skipped))" || true
 grep -q "^# fail 0" "$committed/node.log" || { grep -B2 -A30 "^not ok" "$committed/node.log" | head -200; exit 1; }
 summary+=("node --test: $(grep -E '^# (pass|fail|skipped)' "$committed/node.log" | tr '\n' ' ')")
 
