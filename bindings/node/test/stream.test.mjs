@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { DittoError, StreamError, StreamTextResult } from '@ditto/llm'
+import { APITimeoutError, DittoError, StreamError, StreamTextResult } from '@ditto/llm'
 import { startMock, chatChunks } from './helpers.mjs'
 
 let mock
@@ -146,4 +146,14 @@ test('overlapping next() calls get every event once, in order', async () => {
   assert.equal(events.at(-1).type, 'finish')
   assert.equal(events.filter((e) => e.type === 'text-delta').map((e) => e.text).join(''), 'echo: a b c d e f g h')
   assert.ok(results.slice(events.length).every((r) => r.done))
+})
+
+test('a stream that stalls past the timeout fails with APITimeoutError', async () => {
+  const impatient = mock.client(['openai'], { 'x-mock-chunk-delay-ms': '3000' }, { timeout: 300, maxRetries: 0 })
+  const started = Date.now()
+  const err = await (async () => {
+    for await (const _ of impatient.streamText({ model, prompt: 'a b c' }));
+  })().catch((e) => e)
+  assert.ok(err instanceof APITimeoutError, `${err?.name}: ${err?.message}`)
+  assert.ok(Date.now() - started < 2900, 'the idle timeout fired before the next chunk')
 })

@@ -120,3 +120,23 @@ test('the JS thread keeps running while a call waits on the network', async () =
   await call
   assert.deepEqual(order, ['timer', 'call'])
 })
+
+test('new Ditto() reads providers from the environment', async () => {
+  const saved = { key: process.env.OPENAI_API_KEY, url: process.env.OPENAI_BASE_URL }
+  process.env.OPENAI_API_KEY = 'sk-from-env'
+  process.env.OPENAI_BASE_URL = mock.openaiBaseURL
+  try {
+    const fromEnv = new Ditto()
+    assert.ok(fromEnv.providers.includes('openai'))
+    const key = 'text-env'
+    const r = await fromEnv.generateText({ model: 'openai:gpt-4o-mini', prompt: 'env', headers: { 'x-mock-scenario': key } })
+    assert.equal(r.text, 'echo: env')
+    const [req] = await mock.requests(key)
+    assert.equal(req.headers.authorization, 'Bearer sk-from-env')
+  } finally {
+    for (const [name, value] of [['OPENAI_API_KEY', saved.key], ['OPENAI_BASE_URL', saved.url]]) {
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+  }
+})
