@@ -7,6 +7,7 @@ use crate::generate;
 use crate::http::{HttpClient, HttpConfig};
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::{self, AnthropicProvider};
+use crate::providers::bedrock::{self, sigv4::AwsCredentials, BedrockAuth, BedrockProvider};
 use crate::providers::cohere::CohereProvider;
 use crate::providers::google::{self, GoogleApi, GoogleProvider};
 use crate::providers::mock::MockProvider;
@@ -286,11 +287,26 @@ fn build_provider(
                 })
         })
         .flatten();
+    let env_list = |names: &[&str]| {
+        if read_env {
+            presets::Preset::env(names)
+        } else {
+            None
+        }
+    };
+    let aws_region = (kind == ProviderKind::Bedrock).then(|| {
+        config
+            .region
+            .clone()
+            .or_else(|| env_list(presets::AWS_REGION_ENV))
+            .unwrap_or_else(|| "us-east-1".into())
+    });
     let base_url = config
         .base_url
         .clone()
         .or_else(|| from_env("BASE_URL"))
         .or(azure_base)
+        .or_else(|| aws_region.as_deref().map(bedrock::default_base_url))
         .or_else(|| vertex.as_ref().map(|(_, l)| GoogleApi::vertex_base_url(l)))
         .or_else(|| preset.and_then(|p| p.default_base_url).map(str::to_owned))
         .or_else(|| (kind == ProviderKind::Openai).then(|| openai::DEFAULT_BASE_URL.to_owned()))
@@ -321,10 +337,22 @@ fn build_provider(
     .contains(&base_url.trim_end_matches('/'))
         || base_url.contains("aiplatform.googleapis.com")
         || base_url.contains(".openai.azure.com")
+        || (kind == ProviderKind::Bedrock && base_url.contains(".amazonaws.com"))
         || preset.is_some_and(|p| {
             p.key_required && p.default_base_url == Some(base_url.trim_end_matches('/'))
         });
-    if api_key.is_none() && official {
+    let aws_keys = (
+        config
+            .access_key_id
+            .clone()
+            .or_else(|| env_list(presets::AWS_ACCESS_KEY_ENV)),
+        config
+            .secret_access_key
+            .clone()
+            .or_else(|| env_list(presets::AWS_SECRET_KEY_ENV)),
+    );
+    let has_aws_keys = matches!(aws_keys, (Some(_), Some(_)));
+    if api_key.is_none() && official && !has_aws_keys {
         let hint = preset
             .and_then(|p| p.api_key_env.first())
             .map(|v| format!(" (or set {v})"))
@@ -358,6 +386,35 @@ fn build_provider(
                 settings,
                 http.clone(),
                 &version,
+            )))
+        }
+        ProviderKind::Bedrock => {
+            let auth = match aws_keys {
+                (Some(access_key_id), Some(secret_access_key)) => BedrockAuth::SigV4(AwsCredentials {
+                    access_key_id,
+                    secret_access_key,
+                    session_token: config
+                        .session_token
+                        .clone()
+                        .or_else(|| env_list(presets::AWS_SESSION_TOKEN_ENV)),
+                }),
+                (Some(_), None) | (None, Some(_)) => {
+                    return Err(Error::config(format!(
+                        "providers.{name}: give both access_key_id and secret_access_key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+                    )))
+                }
+                (None, None) if settings.api_key.is_some() => BedrockAuth::Bearer,
+                (None, None) => {
+                    return Err(Error::config(format!(
+                        "providers.{name} needs AWS credentials (access_key_id + secret_access_key, or AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY) or a Bedrock API key (api_key or AWS_BEARER_TOKEN_BEDROCK)"
+                    )))
+                }
+            };
+            Ok(ProviderHandle::Bedrock(BedrockProvider::new(
+                settings,
+                http.clone(),
+                auth,
+                aws_region.unwrap_or_else(|| "us-east-1".into()),
             )))
         }
         ProviderKind::Cohere => Ok(ProviderHandle::Cohere(CohereProvider::new(

@@ -25,6 +25,8 @@ pub enum ProviderKind {
     Cohere,
     /// Azure OpenAI (deployment URLs, `api-version`, `api-key` header).
     Azure,
+    /// Amazon Bedrock (Converse, SigV4 or a Bedrock API key).
+    Bedrock,
 }
 
 /// One provider's settings. JSON: `{"api_key": "...", "base_url": "...", "headers": {...}}`.
@@ -58,6 +60,15 @@ pub struct ProviderConfig {
     /// Vertex AI location (`us-central1`, `global`) or AWS region (`us-east-1`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// AWS access key id (Bedrock SigV4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// AWS secret access key (Bedrock SigV4).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_access_key: Option<String>,
+    /// AWS session token for temporary credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_token: Option<String>,
 }
 
 impl std::fmt::Debug for ProviderConfig {
@@ -70,6 +81,12 @@ impl std::fmt::Debug for ProviderConfig {
             .field("query", &self.query.keys().collect::<Vec<_>>())
             .field("project", &self.project)
             .field("region", &self.region)
+            .field("access_key_id", &self.access_key_id)
+            .field(
+                "secret_access_key",
+                &self.secret_access_key.as_ref().map(|_| "***"),
+            )
+            .field("session_token", &self.session_token.as_ref().map(|_| "***"))
             .finish()
     }
 }

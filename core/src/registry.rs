@@ -5,6 +5,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::HttpClient;
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::AnthropicProvider;
+use crate::providers::bedrock::BedrockProvider;
 use crate::providers::cohere::CohereProvider;
 use crate::providers::google::GoogleProvider;
 use crate::providers::mock::MockProvider;
@@ -51,6 +52,8 @@ pub enum ProviderHandle {
     OpenAiResponses(OpenAiProvider),
     /// Cohere v2.
     Cohere(CohereProvider),
+    /// Amazon Bedrock.
+    Bedrock(BedrockProvider),
     /// A user-supplied provider.
     Custom(Arc<dyn Provider>),
 }
@@ -64,6 +67,7 @@ impl ProviderHandle {
             ProviderHandle::Google(p) => Arc::new(p.generative_model(model_id)),
             ProviderHandle::OpenAiResponses(p) => Arc::new(p.responses_model(model_id)),
             ProviderHandle::Cohere(p) => Arc::new(p.chat_model(model_id)),
+            ProviderHandle::Bedrock(p) => Arc::new(p.model(model_id)),
             ProviderHandle::Custom(p) => p.language_model(model_id)?,
         })
     }
@@ -80,6 +84,7 @@ impl ProviderHandle {
             ProviderHandle::Google(p) => Arc::new(p.embedding_model(model_id)?),
             ProviderHandle::OpenAiResponses(p) => Arc::new(p.embedding_model(model_id)),
             ProviderHandle::Cohere(p) => Arc::new(p.chat_model(model_id)),
+            ProviderHandle::Bedrock(p) => Arc::new(p.model(model_id)),
             ProviderHandle::Custom(p) => p.embedding_model(model_id)?,
         })
     }

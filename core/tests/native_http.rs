@@ -778,3 +778,109 @@ fn presets_know_default_base_urls_and_env_names() {
     names.dedup();
     assert_eq!(names.len(), PRESETS.len(), "duplicate preset names");
 }
+
+#[tokio::test]
+async fn bedrock_signs_requests_and_decodes_event_streams() {
+    let model = "bedrock:anthropic.claude-3-5-sonnet-20240620-v1:0";
+    let reqs = echo_round(model).await;
+    let r = &reqs[0];
+    assert_eq!(
+        r.path,
+        "/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse"
+    );
+    let auth = &r.headers["authorization"];
+    assert!(
+        auth.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
+        "{auth}"
+    );
+    assert!(auth.contains("/us-east-1/bedrock/aws4_request, SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date, Signature="));
+    assert!(r.headers.contains_key("x-amz-date"));
+    assert_eq!(r.body["system"], json!([{"text": "be nice"}]));
+    assert_eq!(
+        reqs[1].path,
+        "/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse-stream"
+    );
+}
+
+#[tokio::test]
+async fn bedrock_tool_round_trip() {
+    for stream in [false, true] {
+        let body = tool_round_trip("bedrock:anthropic.claude-3-5-haiku", stream).await;
+        let id = body["__tool_call_id"].as_str().unwrap();
+        let msgs = body["messages"].as_array().unwrap();
+        assert_eq!(msgs.len(), 3, "{body}");
+        assert_eq!(
+            msgs[1]["content"][0],
+            json!({"toolUse": {"toolUseId": id, "name": "get_weather", "input": {"city": "Paris"}}})
+        );
+        assert_eq!(
+            msgs[2]["content"][0],
+            json!({"toolResult": {"toolUseId": id, "content": [{"json": {"temp_c": 21}}]}})
+        );
+        assert_eq!(
+            body["toolConfig"]["tools"][0]["toolSpec"]["name"],
+            "get_weather"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bedrock_errors_embeddings_and_bearer_keys() {
+    let server = mock().await;
+    let ditto = client_with(&server, &["bedrock"], &[("x-mock-status", "429")], |b| {
+        b.max_retries(0)
+    });
+    let e = ditto
+        .generate_text(TextRequest::new("bedrock:m").prompt("hi"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.code(), Some("ThrottlingException"));
+
+    let ditto = client(&server, &["bedrock"], &[]);
+    let r = ditto
+        .embed_many(ditto_llm::EmbedRequest::new(
+            "bedrock:amazon.titan-embed-text-v2:0",
+            vec!["a".into(), "b".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.embeddings.len(), 2);
+    assert_eq!(r.usage.input_tokens, Some(2));
+    let r = ditto
+        .embed_many(ditto_llm::EmbedRequest::new(
+            "bedrock:cohere.embed-english-v3",
+            vec!["a".into(), "b".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.embeddings.len(), 2);
+
+    server.clear_requests();
+    let ditto = ditto_llm::Ditto::builder()
+        .provider(
+            "bedrock",
+            ditto_llm::ProviderConfig::new()
+                .kind(ditto_llm::ProviderKind::Bedrock)
+                .base_url(server.base_url())
+                .api_key("bedrock-api-key"),
+        )
+        .build()
+        .unwrap();
+    ditto
+        .generate_text(TextRequest::new("bedrock:m").prompt("hi"))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].headers["authorization"],
+        "Bearer bedrock-api-key"
+    );
+    let err = ditto_llm::Ditto::builder()
+        .provider(
+            "bedrock",
+            ditto_llm::ProviderConfig::new().kind(ditto_llm::ProviderKind::Bedrock),
+        )
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+}

@@ -2,6 +2,7 @@
 //! Each provider lives in its own folder and only translates; IO lives in `crate::http`.
 
 pub mod anthropic;
+pub mod bedrock;
 pub mod cohere;
 pub(crate) mod common;
 pub mod google;

@@ -178,6 +178,15 @@ pub const PRESETS: &[Preset] = &[
         key_required: false,
     },
     Preset {
+        name: "bedrock",
+        kind: ProviderKind::Bedrock,
+        // Computed from the region: https://bedrock-runtime.{region}.amazonaws.com
+        default_base_url: None,
+        api_key_env: &["AWS_BEARER_TOKEN_BEDROCK"],
+        base_url_env: &["BEDROCK_BASE_URL", "AWS_BEDROCK_BASE_URL"],
+        key_required: true,
+    },
+    Preset {
         name: "azure",
         kind: ProviderKind::Azure,
         // Computed from AZURE_RESOURCE_NAME / AZURE_OPENAI_ENDPOINT when not given.
@@ -210,11 +219,25 @@ impl Preset {
     /// registered only when their base URL variable is set.
     pub fn in_env(&self) -> bool {
         let base = Self::env(self.base_url_env).is_some();
-        let extra = self.kind == ProviderKind::Azure
-            && (Self::env(AZURE_RESOURCE_ENV).is_some() || Self::env(AZURE_ENDPOINT_ENV).is_some());
+        let extra = match self.kind {
+            ProviderKind::Azure => {
+                Self::env(AZURE_RESOURCE_ENV).is_some() || Self::env(AZURE_ENDPOINT_ENV).is_some()
+            }
+            ProviderKind::Bedrock => Self::env(AWS_ACCESS_KEY_ENV).is_some(),
+            _ => false,
+        };
         base || extra || (self.key_required && Self::env(self.api_key_env).is_some())
     }
 }
+
+/// AWS access key id (Bedrock).
+pub const AWS_ACCESS_KEY_ENV: &[&str] = &["AWS_ACCESS_KEY_ID"];
+/// AWS secret access key (Bedrock).
+pub const AWS_SECRET_KEY_ENV: &[&str] = &["AWS_SECRET_ACCESS_KEY"];
+/// AWS session token (Bedrock).
+pub const AWS_SESSION_TOKEN_ENV: &[&str] = &["AWS_SESSION_TOKEN"];
+/// AWS region (Bedrock); `us-east-1` when unset.
+pub const AWS_REGION_ENV: &[&str] = &["AWS_REGION", "AWS_DEFAULT_REGION"];
 
 /// Azure resource name (`https://{name}.openai.azure.com/openai`).
 pub const AZURE_RESOURCE_ENV: &[&str] = &["AZURE_RESOURCE_NAME"];

@@ -68,6 +68,15 @@ pub fn provider_config(server: &MockServer, name: &str) -> ProviderConfig {
         "google" => (ProviderKind::Google, server.base_url()),
         "cohere" => (ProviderKind::Cohere, server.base_url()),
         "azure" => (ProviderKind::Azure, format!("{}/openai", server.base_url())),
+        "bedrock" => {
+            let mut c = ProviderConfig::new()
+                .kind(ProviderKind::Bedrock)
+                .base_url(server.base_url());
+            c.region = Some("us-east-1".into());
+            c.access_key_id = Some("AKIDEXAMPLE".into());
+            c.secret_access_key = Some("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY".into());
+            return c;
+        }
         "vertex" => {
             let mut c = ProviderConfig::new()
                 .kind(ProviderKind::Vertex)

@@ -110,7 +110,14 @@ pub(crate) fn build_framed(
     done: bool,
     framing: Framing,
 ) -> Reply {
-    if name.ends_with(".chunks.txt") && framing == Framing::Named {
+    if name.ends_with(".chunks.txt") && framing == Framing::AwsEventStream {
+        let text = String::from_utf8_lossy(&bytes);
+        let events: Vec<serde_json::Value> = text
+            .split('\n')
+            .filter_map(|line| serde_json::from_str(line.trim()).ok())
+            .collect();
+        crate::bedrock::stream_reply(status, &events)
+    } else if name.ends_with(".chunks.txt") && framing == Framing::Named {
         let text = String::from_utf8_lossy(&bytes);
         let frames = text
             .split('\n')

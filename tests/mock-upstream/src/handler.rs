@@ -19,7 +19,7 @@ use crate::scenario::Step;
 use crate::state::Shared;
 use crate::wire::Wire;
 use crate::MAX_BODY_BYTES;
-use crate::{anthropic, cohere, gemini, responses};
+use crate::{anthropic, bedrock, cohere, gemini, responses};
 
 /// Bytes read (and thrown away) from an oversized body before answering
 /// `413`, so the client sees the status instead of a broken pipe.
@@ -121,7 +121,11 @@ async fn answer(shared: &Shared, parts: &Parts, body: &[u8], step: &Step) -> Rep
     }
     if !status.is_success() {
         let model = openai::model_of(body);
-        return Reply::json(status, &wire.error_body(status.as_u16(), model.as_deref()));
+        let mut reply = Reply::json(status, &wire.error_body(status.as_u16(), model.as_deref()));
+        for (name, value) in wire.error_headers(status.as_u16()) {
+            reply = reply.with_header(name, value);
+        }
+        return reply;
     }
     let mut reply = default_reply(shared, parts, body);
     if step.status.is_some() {
@@ -140,6 +144,7 @@ fn default_reply(shared: &Shared, parts: &Parts, body: &[u8]) -> Reply {
         .or_else(|| gemini::handle(&parts.method, path, body, id))
         .or_else(|| responses::handle(&parts.method, path, body, id))
         .or_else(|| cohere::handle(&parts.method, path, body, id))
+        .or_else(|| bedrock::handle(&parts.method, path, body, id))
         .unwrap_or_else(|| error::not_found(parts.method.as_str(), path))
 }
 

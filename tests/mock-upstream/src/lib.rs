@@ -18,7 +18,7 @@
 //!   `fixtures` (fixture replay), `delivery` (timed/faulty body frames),
 //!   `reply` (format-neutral reply), `echo` (echo text helpers),
 //!   `admin` (admin routes), `wire` (which wire format a path speaks), and one
-//!   module per provider wire format: `openai`, `anthropic`, `gemini`, `responses`, `cohere`.
+//!   module per provider wire format: `openai`, `anthropic`, `gemini`, `responses`, `cohere`, `bedrock`.
 
 pub mod cli;
 pub mod config;
@@ -29,6 +29,7 @@ pub mod stats;
 
 mod admin;
 mod anthropic;
+mod bedrock;
 mod cohere;
 mod delivery;
 mod echo;

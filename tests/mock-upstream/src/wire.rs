@@ -17,6 +17,8 @@ pub(crate) enum Wire {
     Responses,
     /// Cohere v2 (`/v2/chat`, `/v2/embed`, `/v2/rerank`).
     Cohere,
+    /// Amazon Bedrock runtime (`/model/{id}/converse[-stream]`, `/model/{id}/invoke`).
+    Bedrock,
 }
 
 /// How the lines of a `*.chunks.txt` fixture become a stream body.
@@ -28,6 +30,8 @@ pub(crate) enum Framing {
     Named,
     /// `data: <line>\n\n` each and nothing after (Gemini).
     DataOnly,
+    /// Each line `{"<eventType>": payload}` as a binary AWS event-stream frame (Bedrock).
+    AwsEventStream,
 }
 
 impl Wire {
@@ -38,6 +42,7 @@ impl Wire {
             p if crate::gemini::route(p).is_some() => Wire::Gemini,
             p if crate::responses::owns(p) => Wire::Responses,
             p if crate::cohere::owns(p) => Wire::Cohere,
+            p if crate::bedrock::route(p).is_some() => Wire::Bedrock,
             _ => Wire::OpenAi,
         }
     }
@@ -49,6 +54,7 @@ impl Wire {
             Wire::Anthropic => Framing::Named,
             Wire::Gemini => Framing::DataOnly,
             Wire::Responses | Wire::Cohere => Framing::Named,
+            Wire::Bedrock => Framing::AwsEventStream,
         }
     }
 
@@ -59,6 +65,25 @@ impl Wire {
             Wire::Anthropic => crate::anthropic::error_for_status(status),
             Wire::Gemini => crate::gemini::error_for_status(status),
             Wire::Cohere => crate::cohere::error_for_status(status),
+            Wire::Bedrock => {
+                serde_json::json!({"message": crate::bedrock::exception_for_status(status).1})
+            }
+        }
+    }
+}
+
+impl Wire {
+    /// Extra headers of an injected error (Bedrock names the exception in a header).
+    pub(crate) fn error_headers(self, status: u16) -> Vec<(&'static str, String)> {
+        match self {
+            Wire::Bedrock => vec![(
+                "x-amzn-errortype",
+                format!(
+                    "{}:http://internal.amazon.com/coral/com.amazon.bedrock/",
+                    crate::bedrock::exception_for_status(status).0
+                ),
+            )],
+            _ => Vec::new(),
         }
     }
 }
