@@ -31,13 +31,16 @@ impl Hist {
     }
 }
 
+/// Request counts: (route, status) → backend → count.
+type RequestCounts = BTreeMap<(&'static str, u16), BTreeMap<String, u64>>;
+
 /// All gateway metrics.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, u16, String), u64>>,
-    latency: Mutex<BTreeMap<String, Hist>>,
+    requests: Mutex<RequestCounts>,
+    latency: Mutex<BTreeMap<&'static str, Hist>>,
     upstream: Mutex<BTreeMap<String, Hist>>,
-    tokens: Mutex<BTreeMap<(String, &'static str), u64>>,
+    tokens: Mutex<BTreeMap<String, [u64; 2]>>,
     rejections: Mutex<BTreeMap<String, u64>>,
     in_flight: AtomicI64,
 }
@@ -54,29 +57,41 @@ fn escape(v: &str) -> String {
 
 impl Metrics {
     /// One finished request.
-    pub fn record_request(&self, route: &str, status: u16, backend: &str, seconds: f64) {
-        *lock(&self.requests)
-            .entry((route.to_owned(), status, backend.to_owned()))
-            .or_default() += 1;
+    pub fn record_request(&self, route: &'static str, status: u16, backend: &str, seconds: f64) {
+        {
+            let mut m = lock(&self.requests);
+            let by_backend = m.entry((route, status)).or_default();
+            match by_backend.get_mut(backend) {
+                Some(n) => *n += 1,
+                None => {
+                    by_backend.insert(backend.to_owned(), 1);
+                }
+            }
+        }
         lock(&self.latency)
-            .entry(route.to_owned())
+            .entry(route)
             .or_default()
             .observe(seconds);
     }
 
     /// Time from sending upstream to its response headers.
     pub fn record_upstream(&self, backend: &str, seconds: f64) {
-        lock(&self.upstream)
-            .entry(backend.to_owned())
-            .or_default()
-            .observe(seconds);
+        let mut m = lock(&self.upstream);
+        match m.get_mut(backend) {
+            Some(h) => h.observe(seconds),
+            None => m.entry(backend.to_owned()).or_default().observe(seconds),
+        }
     }
 
     /// Tokens settled.
     pub fn record_tokens(&self, backend: &str, input: u64, output: u64) {
         let mut t = lock(&self.tokens);
-        *t.entry((backend.to_owned(), "input")).or_default() += input;
-        *t.entry((backend.to_owned(), "output")).or_default() += output;
+        let slot = match t.get_mut(backend) {
+            Some(s) => s,
+            None => t.entry(backend.to_owned()).or_default(),
+        };
+        slot[0] += input;
+        slot[1] += output;
     }
 
     /// A request refused by the gateway itself.
@@ -89,10 +104,16 @@ impl Metrics {
         self.in_flight.fetch_add(delta, Ordering::Relaxed);
     }
 
-    fn hist(out: &mut String, name: &str, help: &str, label: &str, data: &BTreeMap<String, Hist>) {
+    fn hist<K: AsRef<str>>(
+        out: &mut String,
+        name: &str,
+        help: &str,
+        label: &str,
+        data: &BTreeMap<K, Hist>,
+    ) {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
         for (l, h) in data {
-            let l = escape(l);
+            let l = escape(l.as_ref());
             for (i, b) in BUCKETS.iter().enumerate() {
                 let _ = writeln!(
                     out,
@@ -114,13 +135,15 @@ impl Metrics {
     pub fn render(&self, keys: usize, reservations: usize) -> String {
         let mut out = String::with_capacity(4096);
         out.push_str("# HELP ditto_requests_total Requests answered, by route, status and backend.\n# TYPE ditto_requests_total counter\n");
-        for ((route, status, backend), n) in lock(&self.requests).iter() {
-            let _ = writeln!(
-                out,
-                "ditto_requests_total{{route=\"{}\",status=\"{status}\",backend=\"{}\"}} {n}",
-                escape(route),
-                escape(backend)
-            );
+        for ((route, status), by_backend) in lock(&self.requests).iter() {
+            for (backend, n) in by_backend {
+                let _ = writeln!(
+                    out,
+                    "ditto_requests_total{{route=\"{}\",status=\"{status}\",backend=\"{}\"}} {n}",
+                    escape(route),
+                    escape(backend)
+                );
+            }
         }
         Self::hist(
             &mut out,
@@ -137,11 +160,15 @@ impl Metrics {
             &lock(&self.upstream),
         );
         out.push_str("# HELP ditto_tokens_total Tokens settled, by backend and kind.\n# TYPE ditto_tokens_total counter\n");
-        for ((backend, kind), n) in lock(&self.tokens).iter() {
+        for (backend, [input, output]) in lock(&self.tokens).iter() {
+            let b = escape(backend);
             let _ = writeln!(
                 out,
-                "ditto_tokens_total{{backend=\"{}\",kind=\"{kind}\"}} {n}",
-                escape(backend)
+                "ditto_tokens_total{{backend=\"{b}\",kind=\"input\"}} {input}"
+            );
+            let _ = writeln!(
+                out,
+                "ditto_tokens_total{{backend=\"{b}\",kind=\"output\"}} {output}"
             );
         }
         out.push_str("# HELP ditto_rejections_total Requests refused by the gateway, by reason.\n# TYPE ditto_rejections_total counter\n");

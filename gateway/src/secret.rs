@@ -26,12 +26,28 @@ pub fn new_token(prefix: &str) -> std::io::Result<String> {
     Ok(format!("{prefix}{}", hex::encode(random_bytes(16)?)))
 }
 
-/// A short random id (12 hex characters).
+/// A short random id (12 hex characters) from the OS CSPRNG, for things people see once
+/// (key ids). Not for per-request ids: see [`unique_id`].
 pub fn new_id() -> String {
     match random_bytes(6) {
         Ok(b) => hex::encode(b),
         Err(_) => format!("{:012x}", fastrand::u64(..) & 0xffff_ffff_ffff),
     }
+}
+
+/// A process-unique id without a system call: a random per-process prefix and a counter
+/// (request ids, reservation ids, completion ids; none of them is a secret).
+pub fn unique_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| {
+        random_bytes(4)
+            .map(hex::encode)
+            .unwrap_or_else(|_| format!("{:08x}", fastrand::u32(..)))
+    });
+    format!("{prefix}{:x}", COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
 /// What may be shown of a token: its first 12 characters and an ellipsis.

@@ -59,6 +59,8 @@ impl Gateway {
         self.reaper.abort();
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
         self.server.abort();
+        let control = self.state.control.clone();
+        let _ = tokio::task::spawn_blocking(move || control.flush()).await;
     }
 
     /// Wait until the server stops (SIGINT / SIGTERM in the binary).

@@ -5,6 +5,7 @@
 //! than the TTL, and on start-up every persisted reservation (its process is dead).
 
 use super::keys::{KeyEntry, KeyTable};
+use super::ledger::LedgerWriter;
 use super::rate::{now_ms, Window};
 use crate::error::ApiError;
 use crate::store::{Reservation, Store};
@@ -29,6 +30,7 @@ pub struct Control {
     held: Mutex<HashMap<String, Held>>,
     /// Reservations older than this are reaped.
     pub reservation_ttl: Duration,
+    ledger: LedgerWriter,
 }
 
 impl Control {
@@ -47,6 +49,7 @@ impl Control {
         }
         Ok((
             Arc::new(Control {
+                ledger: LedgerWriter::start(store.clone()),
                 store,
                 keys,
                 held: Mutex::new(HashMap::new()),
@@ -144,7 +147,7 @@ impl Control {
                 1,
             ));
         }
-        let id = format!("{}-{}", key.record.id, crate::secret::new_id());
+        let id = format!("{}-{}", key.record.id, crate::secret::unique_id());
         let res = Reservation {
             id: id.clone(),
             key_id: key.record.id.clone(),
@@ -184,7 +187,14 @@ impl Control {
                 if key.record.tpm.is_some() {
                     st.tpm.add(now_ms(), tokens);
                 }
-                self.store.settle(res_id, &key.record.id, tokens)
+                if res_id.is_none()
+                    && key.record.budget_tokens.is_none()
+                    && self.ledger.add(&key.record.id, tokens)
+                {
+                    Ok(())
+                } else {
+                    self.store.settle(res_id, &key.record.id, tokens)
+                }
             }
             None => match res_id {
                 Some(id) => self.store.release(id),
@@ -194,6 +204,11 @@ impl Control {
         if let Err(e) = result {
             tracing::error!(key = %key.record.id, error = %e, "could not persist settlement");
         }
+    }
+
+    /// Write queued usage now (graceful shutdown, tests).
+    pub fn flush(&self) {
+        self.ledger.flush();
     }
 
     /// Return reservations older than the TTL; the number reaped.

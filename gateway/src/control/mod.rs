@@ -2,6 +2,7 @@
 
 mod budget;
 mod keys;
+mod ledger;
 pub mod rate;
 
 pub use budget::{Control, Ticket};

@@ -48,7 +48,7 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
         .headers()
         .get("x-request-id")
         .and_then(accept_id)
-        .unwrap_or_else(|| format!("req_{}", crate::secret::new_id()));
+        .unwrap_or_else(|| format!("req_{}", crate::secret::unique_id()));
     let route = route_label(req.uri().path());
     let method = req.method().clone();
     req.extensions_mut().insert(RequestId(id.clone()));

@@ -75,6 +75,17 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn add_usage(&self, items: &[(String, u64, u64)]) -> StoreResult<()> {
+        let mut g = self.lock();
+        for (id, tokens, requests) in items {
+            if let Some(k) = g.keys.get_mut(id) {
+                k.spent_tokens += tokens;
+                k.requests += requests;
+            }
+        }
+        Ok(())
+    }
+
     fn release(&self, reservation_id: &str) -> StoreResult<()> {
         self.lock().reservations.remove(reservation_id);
         Ok(())

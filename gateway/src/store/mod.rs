@@ -125,6 +125,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     fn add_reservation(&self, r: &Reservation) -> StoreResult<()>;
     /// Atomically drop the reservation (if any) and add `tokens` to the key's ledger.
     fn settle(&self, reservation_id: Option<&str>, key_id: &str, tokens: u64) -> StoreResult<()>;
+    /// Add usage to several keys' ledgers in one transaction: `(key_id, tokens, requests)`.
+    fn add_usage(&self, items: &[(String, u64, u64)]) -> StoreResult<()>;
     /// Drop a reservation without charging.
     fn release(&self, reservation_id: &str) -> StoreResult<()>;
     /// Every persisted reservation (on start-up they all belong to a dead process).

@@ -209,6 +209,23 @@ impl Store for SqliteStore {
         tx.commit().map_err(err)
     }
 
+    fn add_usage(&self, items: &[(String, u64, u64)]) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction().map_err(err)?;
+        {
+            let mut stmt = tx
+                .prepare_cached(
+                    "UPDATE keys SET spent_tokens = spent_tokens + ?1, requests = requests + ?2 WHERE id = ?3",
+                )
+                .map_err(err)?;
+            for (id, tokens, requests) in items {
+                stmt.execute(params![to_i64(*tokens), to_i64(*requests), id])
+                    .map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
     fn release(&self, reservation_id: &str) -> StoreResult<()> {
         self.conn()
             .prepare_cached("DELETE FROM reservations WHERE id = ?1")

@@ -81,7 +81,7 @@ fn model_list(st: &AppState, allowed: &[String]) -> Value {
 }
 
 fn chat_id() -> String {
-    format!("chatcmpl-{}", crate::secret::new_id())
+    format!("chatcmpl-{}", crate::secret::unique_id())
 }
 
 async fn chat(st: Arc<AppState>, ditto: Ditto, p: Prepared) -> Result<Response, ApiError> {

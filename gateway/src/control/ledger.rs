@@ -1,0 +1,97 @@
+//! Group commit of usage for keys without a budget: settlements are queued to one writer thread
+//! that folds whatever accumulated into a single transaction. Keys with a budget never use it:
+//! their reservation and ledger change in one synchronous transaction, so they are exact across
+//! `kill -9`; an unbudgeted key's usage can lag by the writes queued at that moment.
+
+use crate::store::Store;
+use std::collections::HashMap;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Queued settlements beyond this are written synchronously instead (bounded memory).
+const QUEUE: usize = 65_536;
+/// Most settlements folded into one transaction.
+const BATCH: usize = 4096;
+
+enum Msg {
+    Add(String, u64),
+    Flush(SyncSender<()>),
+}
+
+/// The writer.
+#[derive(Debug)]
+pub struct LedgerWriter {
+    tx: Mutex<Option<SyncSender<Msg>>>,
+}
+
+fn run(store: Arc<dyn Store>, rx: Receiver<Msg>) {
+    while let Ok(first) = rx.recv() {
+        let mut sums: HashMap<String, (u64, u64)> = HashMap::new();
+        let mut acks = Vec::new();
+        let mut next = Some(first);
+        let mut n = 0;
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::Add(key, tokens) => {
+                    let e = sums.entry(key).or_default();
+                    e.0 += tokens;
+                    e.1 += 1;
+                }
+                Msg::Flush(ack) => acks.push(ack),
+            }
+            n += 1;
+            if n < BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if !sums.is_empty() {
+            let items: Vec<(String, u64, u64)> =
+                sums.into_iter().map(|(k, (t, r))| (k, t, r)).collect();
+            if let Err(e) = store.add_usage(&items) {
+                tracing::error!(error = %e, "could not persist usage");
+            }
+        }
+        for ack in acks {
+            let _ = ack.send(());
+        }
+    }
+}
+
+impl LedgerWriter {
+    /// Start the writer thread.
+    pub fn start(store: Arc<dyn Store>) -> Self {
+        let (tx, rx) = sync_channel(QUEUE);
+        let spawned = std::thread::Builder::new()
+            .name("ditto-ledger".into())
+            .spawn(move || run(store, rx));
+        LedgerWriter {
+            tx: Mutex::new(spawned.ok().map(|_| tx)),
+        }
+    }
+
+    fn sender(&self) -> Option<SyncSender<Msg>> {
+        self.tx.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Queue usage; false when the queue is full or closed (write it synchronously then).
+    pub fn add(&self, key_id: &str, tokens: u64) -> bool {
+        match self.sender() {
+            Some(tx) => match tx.try_send(Msg::Add(key_id.to_owned(), tokens)) {
+                Ok(()) => true,
+                Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => false,
+            },
+            None => false,
+        }
+    }
+
+    /// Wait until everything queued so far is written (bounded wait).
+    pub fn flush(&self) {
+        if let Some(tx) = self.sender() {
+            let (ack_tx, ack_rx) = sync_channel(1);
+            if tx.send(Msg::Flush(ack_tx)).is_ok() {
+                let _ = ack_rx.recv_timeout(Duration::from_secs(5));
+            }
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! Gateway benchmark: direct-to-mock vs the floor proxy vs ditto-gateway, taking turns in short
+//! rounds so every figure is a ratio measured within one run. See docs/benchmarks.md.
+//!
+//! `cargo bench -p ditto-gateway --bench gateway -- [--round-ms N] [--rounds N] [--streams N]
+//! [--callgrind] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
+
+mod load;
+mod servers;
+
+use bytes::Bytes;
+use load::{median, pct, Target};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(cmd: &mut Command) -> (Proc, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (Proc(child), addr)
+}
+
+struct Opts {
+    round: Duration,
+    rounds: usize,
+    streams: usize,
+    callgrind: bool,
+    peers: bool,
+}
+
+fn opts() -> Opts {
+    let args: Vec<String> = std::env::args().collect();
+    let val = |name: &str, d: u64| -> u64 {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    Opts {
+        round: Duration::from_millis(val("--round-ms", 700).clamp(100, 10_000)),
+        rounds: val("--rounds", 5).clamp(1, 50) as usize,
+        streams: val("--streams", 1000).clamp(1, 5000) as usize,
+        callgrind: args.iter().any(|a| a == "--callgrind"),
+        peers: args.iter().any(|a| a == "--peers"),
+    }
+}
+
+fn gateway_config(mock: &str) -> String {
+    format!(
+        "server: {{ listen: \"127.0.0.1:0\", max_in_flight: 100000, log_format: json }}\n\
+         backends: [{{ name: up, base_url: \"http://{mock}/v1\" }}]\n\
+         virtual_keys:\n  - {{ id: plain, token: sk-bench-plain }}\n  - {{ id: budget, token: sk-bench-budget, budget: {{ total_tokens: 1000000000000 }} }}\n\
+         router: {{ default_backends: [{{ backend: up }}] }}\n"
+    )
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("serve-mock") => return serve(None),
+        Some("serve-floor") => return serve(args.next()),
+        _ => {}
+    }
+    let o = opts();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(bench(o));
+}
+
+fn serve(upstream: Option<String>) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async move {
+        let l = servers::listen(0).await;
+        match upstream {
+            None => servers::serve(l, servers::mock).await,
+            Some(up) => {
+                let floor = servers::Floor::new(format!("http://{up}"));
+                servers::serve(l, move |req| floor.clone().handle(req)).await
+            }
+        }
+    });
+}
+
+fn chat_body(stream: bool) -> Bytes {
+    Bytes::from(format!(
+        "{{\"model\":\"bench-model\",\"stream\":{stream},\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello to the benchmark, please.\"}}]}}"
+    ))
+}
+
+async fn bench(o: Opts) {
+    let me = std::env::current_exe().expect("exe");
+    let (mock, mock_addr) = spawn(Command::new(&me).arg("serve-mock"));
+    let (floor, floor_addr) = spawn(Command::new(&me).args(["serve-floor", &mock_addr]));
+    let dir = std::env::temp_dir().join(format!("ditto-gw-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let cfg = dir.join("gateway.yaml");
+    std::fs::write(&cfg, gateway_config(&mock_addr)).expect("config");
+    let db = dir.join("bench.db");
+    let (gw, gw_addr) = spawn(Command::new(env!("CARGO_BIN_EXE_ditto-gateway")).args([
+        "--config",
+        cfg.to_str().expect("path"),
+        "--store",
+        &format!("sqlite:{}", db.display()),
+        "--admin-token",
+        "bench-admin-token",
+    ]));
+    let targets = vec![
+        Target {
+            name: "direct".into(),
+            addr: mock_addr.clone(),
+            pid: Some(mock.0.id()),
+            key: None,
+        },
+        Target {
+            name: "floor".into(),
+            addr: floor_addr.clone(),
+            pid: Some(floor.0.id()),
+            key: None,
+        },
+        Target {
+            name: "ditto-gateway".into(),
+            addr: gw_addr.clone(),
+            pid: Some(gw.0.id()),
+            key: Some("sk-bench-plain".into()),
+        },
+        Target {
+            name: "ditto-gateway+budget".into(),
+            addr: gw_addr.clone(),
+            pid: Some(gw.0.id()),
+            key: Some("sk-bench-budget".into()),
+        },
+    ];
+    let tick = load::tick_us();
+    let body = chat_body(false);
+    println!(
+        "# ditto-gateway benchmark ({} rounds of {} ms per figure, targets take turns)\n",
+        o.rounds,
+        o.round.as_millis()
+    );
+    for t in &targets {
+        let r = load::run(t, 8, Duration::from_millis(300), body.clone(), vec![]).await;
+        assert!(
+            r.ok > 0 && r.errors == 0,
+            "{} does not answer: {r:?}",
+            t.name
+        );
+    }
+
+    // 1. Added latency at concurrency 1.
+    let mut p50 = vec![Vec::new(); targets.len()];
+    let mut p99 = vec![Vec::new(); targets.len()];
+    for _ in 0..o.rounds {
+        let mut base = (0.0, 0.0);
+        for (i, t) in targets.iter().enumerate() {
+            let mut r = load::run(t, 1, o.round, body.clone(), vec![]).await;
+            let (a, b) = (
+                pct(&mut r.lat_us, 0.5) as f64,
+                pct(&mut r.lat_us, 0.99) as f64,
+            );
+            if i == 0 {
+                base = (a, b);
+            }
+            p50[i].push(a - base.0);
+            p99[i].push(b - base.1);
+        }
+    }
+    println!("## Added latency at c=1 (median of per-round deltas vs direct, µs)\n");
+    println!("| target | added p50 | added p99 |\n|---|---|---|");
+    for (i, t) in targets.iter().enumerate().skip(1) {
+        println!(
+            "| {} | {:.0} | {:.0} |",
+            t.name,
+            median(p50[i].clone()),
+            median(p99[i].clone())
+        );
+    }
+
+    // 2. CPU per request at concurrency 32.
+    let mut cpu = vec![Vec::new(); targets.len()];
+    for _ in 0..o.rounds {
+        for (i, t) in targets.iter().enumerate() {
+            let pid = t.pid.expect("pid");
+            let before = load::cpu_us(pid, tick);
+            let r = load::run(t, 32, o.round, body.clone(), vec![]).await;
+            let used = load::cpu_us(pid, tick).saturating_sub(before);
+            cpu[i].push(used as f64 / r.ok.max(1) as f64);
+        }
+    }
+    println!("\n## CPU per request at c=32 (µs, from /proc, median of rounds)\n");
+    println!("| target | CPU µs/request | vs floor |\n|---|---|---|");
+    let floor_cpu = median(cpu[1].clone());
+    for (i, t) in targets.iter().enumerate() {
+        let m = median(cpu[i].clone());
+        let label = if i == 0 {
+            "mock upstream itself".to_string()
+        } else {
+            format!("{:.2}×", m / floor_cpu)
+        };
+        println!("| {} | {:.1} | {} |", t.name, m, label);
+    }
+
+    // 3. Max RPS sweep.
+    println!(
+        "\n## Throughput sweep (requests/s, best of {} rounds)\n",
+        o.rounds.min(3)
+    );
+    let levels = [8usize, 32, 128, 512];
+    print!("| target |");
+    for c in levels {
+        print!(" c={c} |");
+    }
+    println!("\n|---|---|---|---|---|");
+    let mut rps = vec![vec![0f64; levels.len()]; targets.len()];
+    for (j, c) in levels.iter().enumerate() {
+        for _ in 0..o.rounds.min(3) {
+            for (i, t) in targets.iter().enumerate() {
+                let r = load::run(t, *c, o.round, body.clone(), vec![]).await;
+                rps[i][j] = rps[i][j].max(r.rps());
+            }
+        }
+    }
+    for (i, t) in targets.iter().enumerate() {
+        print!("| {} |", t.name);
+        for v in &rps[i] {
+            print!(" {v:.0} |");
+        }
+        println!();
+    }
+
+    // 4. Streams: time to first chunk and inter-chunk gap.
+    let sbody = chat_body(true);
+    let sh = vec![
+        ("x-chunks", "20".to_string()),
+        ("x-chunk-delay-ms", "5".to_string()),
+    ];
+    let mut ttfb = vec![Vec::new(); targets.len()];
+    let mut gap = vec![Vec::new(); targets.len()];
+    for _ in 0..o.rounds {
+        for (i, t) in targets.iter().enumerate() {
+            let mut r = load::run(t, 4, o.round, sbody.clone(), sh.clone()).await;
+            ttfb[i].push(pct(&mut r.ttfb_us, 0.5) as f64);
+            gap[i].push(pct(&mut r.gap_us, 0.5) as f64);
+        }
+    }
+    println!("\n## Streams (20 chunks 5 ms apart, c=4; median of rounds, µs)\n");
+    println!(
+        "| target | first chunk p50 | added | inter-chunk gap p50 | added |\n|---|---|---|---|---|"
+    );
+    let (t0, g0) = (median(ttfb[0].clone()), median(gap[0].clone()));
+    for (i, t) in targets.iter().enumerate() {
+        let (a, b) = (median(ttfb[i].clone()), median(gap[i].clone()));
+        println!(
+            "| {} | {a:.0} | {:.0} | {b:.0} | {:.0} |",
+            t.name,
+            a - t0,
+            b - g0
+        );
+    }
+
+    // 5. Memory: idle RSS and RSS per open stream.
+    println!("\n## Memory with {} concurrent open streams\n", o.streams);
+    println!("| target | idle RSS (MiB) | RSS with streams (MiB) | per stream (KiB) |\n|---|---|---|---|");
+    for t in targets.iter().skip(1).take(2) {
+        let pid = t.pid.expect("pid");
+        let idle = load::rss_kib(pid);
+        let (tx, mut rx) = tokio::sync::mpsc::channel(o.streams);
+        let hold = Duration::from_secs(4);
+        let headers = vec![
+            ("x-chunks", "1000".to_string()),
+            ("x-chunk-delay-ms", "1000".to_string()),
+        ];
+        let tt = t.clone();
+        let n = o.streams;
+        let sb = sbody.clone();
+        let holder =
+            tokio::spawn(async move { load::hold_streams(&tt, n, sb, headers, tx, hold).await });
+        let mut opened = 0;
+        let wait_until = std::time::Instant::now() + Duration::from_secs(3);
+        while opened < o.streams && std::time::Instant::now() < wait_until {
+            if let Ok(Some(())) = tokio::time::timeout(Duration::from_millis(200), rx.recv()).await
+            {
+                opened += 1;
+            }
+        }
+        let busy = load::rss_kib(pid);
+        let _ = holder.await;
+        println!(
+            "| {} | {:.1} | {:.1} | {:.1} (opened {opened}) |",
+            t.name,
+            idle as f64 / 1024.0,
+            busy as f64 / 1024.0,
+            busy.saturating_sub(idle) as f64 / opened.max(1) as f64
+        );
+    }
+
+    if o.callgrind {
+        callgrind(&cfg, &db, &mock_addr, &floor_addr).await;
+    }
+    if o.peers {
+        println!(
+            "\n`--peers` (LiteLLM Proxy, Portkey) is not implemented in this version of the bench."
+        );
+    }
+    drop((gw, floor, mock));
+}
+
+/// Instructions per request under callgrind: two runs with different request counts, so start-up
+/// cancels out.
+async fn callgrind(cfg: &std::path::Path, db: &std::path::Path, mock: &str, _floor: &str) {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("\n(callgrind: valgrind not installed)");
+        return;
+    }
+    let body = chat_body(false);
+    let mut totals = Vec::new();
+    for n in [200usize, 600] {
+        let out =
+            std::env::temp_dir().join(format!("ditto-gw-callgrind-{}-{n}.out", std::process::id()));
+        let (mut gw, addr) = spawn(Command::new("valgrind").args([
+            "--tool=callgrind",
+            &format!("--callgrind-out-file={}", out.display()),
+            env!("CARGO_BIN_EXE_ditto-gateway"),
+            "--config",
+            cfg.to_str().expect("path"),
+            "--store",
+            &format!("sqlite:{}", db.display()),
+            "--admin-token",
+            "bench-admin-token",
+        ]));
+        let t = Target {
+            name: "gw".into(),
+            addr,
+            pid: None,
+            key: Some("sk-bench-plain".into()),
+        };
+        let mut send = load::connect(&t.addr).await.expect("connect");
+        for _ in 0..n {
+            let req = hyper::Request::post("/v1/chat/completions")
+                .header("host", &t.addr)
+                .header("authorization", "Bearer sk-bench-plain")
+                .header("content-type", "application/json")
+                .body(http_body_util::Full::new(body.clone()))
+                .expect("request");
+            let resp = send.send_request(req).await.expect("send");
+            let _ = http_body_util::BodyExt::collect(resp.into_body()).await;
+        }
+        // SIGTERM so callgrind writes its totals.
+        let _ = Command::new("kill")
+            .args(["-TERM", &gw.0.id().to_string()])
+            .status();
+        let _ = gw.0.wait();
+        let text = std::fs::read_to_string(&out).unwrap_or_default();
+        let total: u64 = text
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("totals: ")
+                    .or_else(|| l.strip_prefix("summary: "))
+            })
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let _ = std::fs::remove_file(&out);
+        totals.push(total);
+        let _ = mock;
+    }
+    let per = totals[1].saturating_sub(totals[0]) as f64 / 400.0;
+    println!("\n## Instructions per request (callgrind, gateway, non-streaming, c=1)\n\n{per:.0} instructions/request");
+}
