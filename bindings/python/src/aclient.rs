@@ -6,7 +6,7 @@ use crate::astream::PyAsyncTextStream;
 use crate::client::build_client;
 use crate::request::{embed_request, rerank_request, text_request};
 use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
-use crate::runtime::{guard, on_blocking_thread};
+use crate::runtime::{check_same_process, guard, on_blocking_thread};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -15,6 +15,7 @@ use pyo3::types::PyDict;
 #[derive(Debug)]
 pub struct PyAsyncDitto {
     inner: ditto_llm::Ditto,
+    pid: u32,
 }
 
 #[pymethods]
@@ -30,7 +31,10 @@ impl PyAsyncDitto {
     ) -> PyResult<Self> {
         guard(|| {
             let inner = build_client(providers, from_env, timeout, connect_timeout, max_retries)?;
-            Ok(PyAsyncDitto { inner })
+            Ok(PyAsyncDitto {
+                inner,
+                pid: std::process::id(),
+            })
         })
     }
 
@@ -52,6 +56,7 @@ impl PyAsyncDitto {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = text_request("generate_text", kwargs)?;
             let client = self.inner.clone();
             let work = async move { aio::core(client.generate_text(request).await) };
@@ -67,6 +72,7 @@ impl PyAsyncDitto {
     #[pyo3(signature = (**kwargs))]
     fn stream_text(&self, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<PyAsyncTextStream> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = text_request("stream_text", kwargs)?;
             Ok(PyAsyncTextStream::new(self.inner.clone(), request))
         })
@@ -86,6 +92,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = embed_request(
                 model,
                 input,
@@ -119,6 +126,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = rerank_request(
                 model,
                 query,

@@ -33,15 +33,25 @@ pub fn resolve_future(fut: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>
     Ok(())
 }
 
-/// Aborts the Rust task when its asyncio future is cancelled.
+/// Runs when an awaitable is cancelled, before the awaiting task resumes.
+pub type OnCancel = Box<dyn Fn() + Send + Sync>;
+
+/// Aborts the Rust task when its asyncio future is cancelled. Registered first, so it runs
+/// before the awaiting task wakes up.
 #[pyclass(frozen, module = "ditto_llm._native")]
-struct Canceller(AbortHandle);
+struct Canceller {
+    abort: AbortHandle,
+    on_cancel: Option<OnCancel>,
+}
 
 #[pymethods]
 impl Canceller {
     fn __call__(&self, fut: &Bound<'_, PyAny>) -> PyResult<()> {
         if fut.call_method0("cancelled")?.is_truthy()? {
-            self.0.abort();
+            self.abort.abort();
+            if let Some(hook) = &self.on_cancel {
+                hook();
+            }
         }
         Ok(())
     }
@@ -74,6 +84,20 @@ pub fn spawn<'py, F, T>(
     py: Python<'py>,
     work: F,
     convert: Convert<T>,
+) -> PyResult<(Bound<'py, PyAny>, AbortHandle)>
+where
+    F: Future<Output = PyResult<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    spawn_with_cancel(py, work, convert, None)
+}
+
+/// [`spawn`], with a hook that runs synchronously when the awaitable is cancelled.
+pub fn spawn_with_cancel<'py, F, T>(
+    py: Python<'py>,
+    work: F,
+    convert: Convert<T>,
+    on_cancel: Option<OnCancel>,
 ) -> PyResult<(Bound<'py, PyAny>, AbortHandle)>
 where
     F: Future<Output = PyResult<T>> + Send + 'static,
@@ -112,7 +136,11 @@ where
         });
     });
     let handle = task.abort_handle();
-    py_future.call_method1("add_done_callback", (Canceller(handle.clone()),))?;
+    let canceller = Canceller {
+        abort: handle.clone(),
+        on_cancel,
+    };
+    py_future.call_method1("add_done_callback", (canceller,))?;
     Ok((py_future, handle))
 }
 

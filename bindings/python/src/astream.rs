@@ -89,7 +89,11 @@ impl PyAsyncTextStream {
     ) -> PyResult<Option<StreamEvent>> {
         match item {
             Some(Ok(event)) => {
-                set(state, State::Open(stream));
+                let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+                // A cancelled anext() closed the stream meanwhile: drop it, do not reopen.
+                if matches!(*guard, State::Busy) {
+                    *guard = State::Open(stream);
+                }
                 Ok(Some(event))
             }
             Some(Err(e)) => {
@@ -158,7 +162,9 @@ impl PyAsyncTextStream {
                 let item = stream.next().await;
                 Self::settle(&closer.0, stream, item)
             };
-            let (fut, handle) = aio::spawn(py, work, to_event)?;
+            let state = self.state.clone();
+            let on_cancel: aio::OnCancel = Box::new(move || set(&state, State::Closed));
+            let (fut, handle) = aio::spawn_with_cancel(py, work, to_event, Some(on_cancel))?;
             *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
             Ok(fut)
         })

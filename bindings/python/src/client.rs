@@ -4,7 +4,7 @@
 use crate::errors::to_py_err;
 use crate::request::{client_config, embed_request, rerank_request, text_request};
 use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
-use crate::runtime::{guard, on_blocking_thread, wait};
+use crate::runtime::{check_same_process, guard, on_blocking_thread, wait};
 use crate::stream::PyTextStream;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -28,6 +28,7 @@ pub fn build_client(
 #[derive(Debug)]
 pub struct PyDitto {
     inner: ditto_llm::Ditto,
+    pid: u32,
 }
 
 #[pymethods]
@@ -43,7 +44,10 @@ impl PyDitto {
     ) -> PyResult<Self> {
         guard(|| {
             let inner = build_client(providers, from_env, timeout, connect_timeout, max_retries)?;
-            Ok(PyDitto { inner })
+            Ok(PyDitto {
+                inner,
+                pid: std::process::id(),
+            })
         })
     }
 
@@ -65,6 +69,7 @@ impl PyDitto {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyGenerateTextResult> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = text_request("generate_text", kwargs)?;
             let result = wait(py, self.inner.generate_text(request))?;
             Ok(PyGenerateTextResult(result))
@@ -79,6 +84,7 @@ impl PyDitto {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyTextStream> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = text_request("stream_text", kwargs)?;
             let stream = wait(py, self.inner.stream_text(request))?;
             Ok(PyTextStream::new(stream))
@@ -99,6 +105,7 @@ impl PyDitto {
         max_retries: Option<u32>,
     ) -> PyResult<PyEmbedResult> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = embed_request(
                 model,
                 input,
@@ -129,6 +136,7 @@ impl PyDitto {
         max_retries: Option<u32>,
     ) -> PyResult<PyRerankResult> {
         guard(|| {
+            check_same_process(self.pid)?;
             let request = rerank_request(
                 model,
                 query,

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::OnceLock;
+use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use tokio::runtime::Runtime;
@@ -18,21 +18,44 @@ use tokio::runtime::Runtime;
 /// How often a blocked sync call checks for Ctrl-C.
 const SIGNAL_POLL: Duration = Duration::from_millis(50);
 
-static RUNTIME: OnceLock<Runtime> = OnceLock::new();
+/// The runtime and the process it was built in. After `os.fork()` the child has none of the
+/// parent's worker threads, so a child builds its own runtime (the parent's copy is leaked).
+static RUNTIME: Mutex<Option<(u32, &'static Runtime)>> = Mutex::new(None);
 
-/// The process-wide runtime (multi-threaded, at most 4 workers), built on first use.
+/// The process-wide runtime (multi-threaded, at most 4 workers), built on first use in each
+/// process.
 pub fn runtime() -> &'static Runtime {
-    RUNTIME.get_or_init(|| {
-        let workers = std::thread::available_parallelism()
-            .map(|n| n.get().clamp(1, 4))
-            .unwrap_or(2);
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(workers)
-            .thread_name("ditto-llm-rt")
-            .enable_all()
-            .build()
-            .expect("the tokio runtime could not be started")
-    })
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|p| p.into_inner());
+    match *slot {
+        Some((owner, rt)) if owner == pid => rt,
+        _ => {
+            let workers = std::thread::available_parallelism()
+                .map(|n| n.get().clamp(1, 4))
+                .unwrap_or(2);
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
+                .thread_name("ditto-llm-rt")
+                .enable_all()
+                .build()
+                .expect("the tokio runtime could not be started");
+            let rt: &'static Runtime = Box::leak(Box::new(rt));
+            *slot = Some((pid, rt));
+            rt
+        }
+    }
+}
+
+/// Fails when a client built in another process (before `os.fork()`) is used: its connection
+/// pool belongs to the parent's runtime, which has no threads in the child.
+pub fn check_same_process(owner_pid: u32) -> PyResult<()> {
+    if owner_pid == std::process::id() {
+        Ok(())
+    } else {
+        Err(crate::errors::config_error(
+            "this client was created before os.fork(); create a new client in the child process",
+        ))
+    }
 }
 
 /// Run `f`, turning a Rust panic into `InternalError`.

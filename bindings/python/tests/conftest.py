@@ -84,10 +84,9 @@ class Mock:
             adapter = dict(ADAPTERS.get(name, {"type": "openai-compatible", "base_path": "/v1"}))
             if "derived_from" in adapter:
                 adapter = dict(ADAPTERS[adapter["derived_from"]])
-            cfg: Dict[str, Any] = {
-                "base_url": self.url + adapter.pop("base_path", "/v1"),
-                "api_key": "sk-test-secret",
-            }
+            cfg: Dict[str, Any] = {"base_url": self.url + adapter.pop("base_path", "/v1")}
+            if "access_key_id" not in adapter:  # AWS-signed adapters bring their own credentials
+                cfg["api_key"] = "sk-test-secret"
             cfg.update(adapter)  # `type`, and any other settings the manifest gives
             if scenario:
                 cfg["headers"] = {"x-mock-scenario": scenario}

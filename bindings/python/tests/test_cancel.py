@@ -99,7 +99,7 @@ async def test_aclose_closes_upstream(fresh_mock: Mock) -> None:
 
 
 async def test_concurrent_anext_is_rejected(fresh_mock: Mock) -> None:
-    key = fresh_mock.push([{"first_byte_delay_ms": 300}])
+    key = fresh_mock.push([{"latency_ms": 300}])  # the response headers take 300 ms
     s = fresh_mock.aclient(scenario=key).stream_text(model=MODEL, prompt="a b")
     first = asyncio.ensure_future(s.__anext__())
     with pytest.raises(RuntimeError, match="pending"):

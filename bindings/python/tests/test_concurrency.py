@@ -4,10 +4,12 @@ the GIL released while a sync call waits."""
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import ditto_llm
 from conftest import Mock
 
 MODEL = "openai:gpt-4o-mini"
@@ -69,3 +71,33 @@ def test_gil_is_released_while_waiting(mock: Mock) -> None:
         time.sleep(0)
     t.join()
     assert ticks > 1000
+
+
+def _child_new_client(base_url: str, q: "multiprocessing.Queue[str]") -> None:
+    client = ditto_llm.Ditto({"openai": {"base_url": base_url, "api_key": "k"}}, from_env=False)
+    q.put(client.generate_text(model=MODEL, prompt="from the child").text)
+
+
+def _child_old_client(client: ditto_llm.Ditto, q: "multiprocessing.Queue[str]") -> None:
+    try:
+        client.generate_text(model=MODEL, prompt="x")
+        q.put("no error")
+    except ditto_llm.ConfigError as e:
+        q.put(str(e))
+
+
+def test_fork_gets_its_own_runtime(mock: Mock) -> None:
+    parent = mock.client()
+    assert parent.generate_text(model=MODEL, prompt="parent first").text == "echo: parent first"
+    ctx = multiprocessing.get_context("fork")
+    for target, args, check in (
+        (_child_new_client, (mock.base_url,), lambda out: out == "echo: from the child"),
+        (_child_old_client, (parent,), lambda out: "created before os.fork()" in out),
+    ):
+        q: "multiprocessing.Queue[str]" = ctx.Queue()
+        p = ctx.Process(target=target, args=(*args, q))
+        p.start()
+        out = q.get(timeout=30)
+        p.join(timeout=30)
+        assert check(out), out
+    assert parent.generate_text(model=MODEL, prompt="parent after").text == "echo: parent after"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import pathlib
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
@@ -127,6 +128,11 @@ async def run_async(mock: Mock, case: Case) -> Dict[str, Any]:
 
 
 def check(case: Case, actual: Dict[str, Any]) -> None:
+    if not case.snapshot.exists():
+        # Rust writes snapshots (outside CI); Python only compares with them.
+        if os.environ.get("CI"):
+            pytest.fail(f"missing snapshot {case.snapshot}")
+        pytest.skip(f"no snapshot yet: {case.snapshot} (run the Rust conformance test first)")
     expected = json.loads(case.snapshot.read_text())
     assert json_close(actual, expected), (
         f"{case.name}: Python differs from the Rust snapshot {case.snapshot}\n"
