@@ -110,6 +110,33 @@ impl Ditto {
         m.rerank(&request).await
     }
 
+    /// Generate images (`openai:gpt-image-1`, `azure:<deployment>`, ...).
+    pub async fn generate_image(
+        &self,
+        request: crate::types::ImageRequest,
+    ) -> Result<crate::types::ImageResult> {
+        let m = self.registry.image_model(&request.model)?;
+        m.generate(&request).await
+    }
+
+    /// Transcribe audio (`openai:whisper-1`, `openai:gpt-4o-transcribe`, ...).
+    pub async fn transcribe(
+        &self,
+        request: crate::types::TranscriptionRequest,
+    ) -> Result<crate::types::TranscriptionResult> {
+        let m = self.registry.transcription_model(&request.model)?;
+        m.transcribe(&request).await
+    }
+
+    /// Generate speech (`openai:gpt-4o-mini-tts`, `openai:tts-1`, ...).
+    pub async fn generate_speech(
+        &self,
+        request: crate::types::SpeechRequest,
+    ) -> Result<crate::types::SpeechResult> {
+        let m = self.registry.speech_model(&request.model)?;
+        m.speak(&request).await
+    }
+
     /// Embed many texts (batched, in order).
     pub async fn embed_many(&self, request: EmbedRequest) -> Result<EmbedManyResult> {
         let m = self.embedding_model(&request.model)?;

@@ -10,7 +10,7 @@ use crate::providers::cohere::CohereProvider;
 use crate::providers::google::GoogleProvider;
 use crate::providers::mock::MockProvider;
 use crate::providers::openai::OpenAiProvider;
-use crate::providers::RerankModel;
+use crate::providers::{ImageModel, RerankModel, SpeechModel, TranscriptionModel};
 use crate::providers::{ProviderSettings, Secret};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -91,6 +91,15 @@ impl ProviderHandle {
 }
 
 impl ProviderHandle {
+    fn openai(&self, what: &str, model_id: &str) -> Result<&OpenAiProvider> {
+        match self {
+            ProviderHandle::OpenAi(p) | ProviderHandle::OpenAiResponses(p) => Ok(p),
+            _ => Err(Error::invalid_request(format!(
+                "this provider has no {what} models (asked for `{model_id}`); images and audio are implemented for OpenAI and Azure OpenAI"
+            ))),
+        }
+    }
+
     fn rerank_model(&self, model_id: &str) -> Result<Arc<dyn RerankModel>> {
         match self {
             ProviderHandle::Cohere(p) => Ok(Arc::new(p.chat_model(model_id))),
@@ -188,6 +197,36 @@ impl ProviderRegistry {
     pub fn embedding_model(&self, spec: &str) -> Result<Arc<dyn EmbeddingModel>> {
         let (provider, model) = parse_model_spec(spec)?;
         self.handle(provider)?.embedding_model(model)
+    }
+
+    /// The image model named `"provider:model"`.
+    pub fn image_model(&self, spec: &str) -> Result<Arc<dyn ImageModel>> {
+        let (provider, model) = parse_model_spec(spec)?;
+        Ok(Arc::new(
+            self.handle(provider)?
+                .openai("image", model)?
+                .media_model(model),
+        ))
+    }
+
+    /// The transcription model named `"provider:model"`.
+    pub fn transcription_model(&self, spec: &str) -> Result<Arc<dyn TranscriptionModel>> {
+        let (provider, model) = parse_model_spec(spec)?;
+        Ok(Arc::new(
+            self.handle(provider)?
+                .openai("transcription", model)?
+                .media_model(model),
+        ))
+    }
+
+    /// The speech model named `"provider:model"`.
+    pub fn speech_model(&self, spec: &str) -> Result<Arc<dyn SpeechModel>> {
+        let (provider, model) = parse_model_spec(spec)?;
+        Ok(Arc::new(
+            self.handle(provider)?
+                .openai("speech", model)?
+                .media_model(model),
+        ))
     }
 
     /// The rerank model named `"provider:model"`.

@@ -144,3 +144,65 @@ async fn ai_sdk_recordings() {
     }
     eprintln!("replayed {} AI SDK recordings", cases.len());
 }
+
+#[tokio::test]
+async fn ai_sdk_media_recordings() {
+    let Some(_) = shared_fixtures() else {
+        eprintln!("SKIPPED: ../shared/fixtures/ai-sdk is not present; media conformance not run");
+        return;
+    };
+    let server = mock().await;
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/ai-sdk-media-cases.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    for c in manifest["cases"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        server.push_scenario(
+            name,
+            vec![Step {
+                fixture: Some(c["file"].as_str().unwrap().to_owned()),
+                ..Default::default()
+            }],
+        );
+        let model = c["model"].as_str().unwrap().to_owned();
+        let provider = model.split(':').next().unwrap();
+        let ditto = client(&server, &[provider], &[("x-mock-scenario", name)]);
+        let outcome = match c["kind"].as_str().unwrap() {
+            "image" => {
+                let mut req = ditto_llm::ImageRequest {
+                    model,
+                    prompt: "replayed".into(),
+                    ..Default::default()
+                };
+                req.max_retries = Some(0);
+                match ditto.generate_image(req).await {
+                    Ok(r) => json!({"result": r}),
+                    Err(e) => json!({"error": error_json(&e)}),
+                }
+            }
+            "transcription" => {
+                let req = ditto_llm::TranscriptionRequest {
+                    model,
+                    audio: ditto_llm::DataSource::Bytes(bytes::Bytes::from_static(b"RIFF")),
+                    media_type: "audio/wav".into(),
+                    language: None,
+                    prompt: None,
+                    provider_options: Default::default(),
+                    headers: Default::default(),
+                    max_retries: Some(0),
+                };
+                match ditto.transcribe(req).await {
+                    Ok(r) => json!({"result": r}),
+                    Err(e) => json!({"error": error_json(&e)}),
+                }
+            }
+            other => panic!("unknown media case kind {other}"),
+        };
+        check_snapshot(
+            &repo_root().join(format!("tests/fixtures/ai-sdk-snapshots/{name}.json")),
+            &outcome,
+        );
+    }
+}

@@ -884,3 +884,73 @@ async fn bedrock_errors_embeddings_and_bearer_keys() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Config);
 }
+
+#[tokio::test]
+async fn openai_images_transcription_and_speech() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai", "anthropic"], &[]);
+    let r = ditto
+        .generate_image(ditto_llm::ImageRequest {
+            model: "openai:dall-e-3".into(),
+            prompt: "a red fox".into(),
+            n: Some(2),
+            size: Some("1024x1024".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.images.len(), 2);
+    assert_eq!(r.images[0].media_type, "image/png");
+    assert_eq!(
+        r.images[0].revised_prompt.as_deref(),
+        Some("mock: a red fox")
+    );
+    let body = &server.requests()[0].body;
+    assert_eq!(server.requests()[0].path, "/v1/images/generations");
+    assert_eq!(body["response_format"], "b64_json");
+    assert_eq!(body["size"], "1024x1024");
+
+    let t = ditto
+        .transcribe(ditto_llm::TranscriptionRequest {
+            model: "openai:whisper-1".into(),
+            audio: ditto_llm::DataSource::Base64("AAECAwQF".into()),
+            media_type: "audio/mpeg".into(),
+            language: Some("en".into()),
+            prompt: None,
+            provider_options: Default::default(),
+            headers: Default::default(),
+            max_retries: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(t.text, "mock transcript of 6 bytes");
+    assert_eq!(t.segments.len(), 1);
+    let rec = &server.requests()[1];
+    assert!(rec.headers["content-type"].starts_with("multipart/form-data; boundary=ditto-"));
+    let raw = rec.body.as_str().unwrap();
+    assert!(raw.contains("name=\"language\"\r\n\r\nen\r\n"));
+    assert!(raw.contains("filename=\"audio.mp3\""));
+
+    let s = ditto
+        .generate_speech(ditto_llm::SpeechRequest {
+            model: "openai:gpt-4o-mini-tts".into(),
+            text: "hello".into(),
+            voice: Some("nova".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(s.media_type, "audio/mpeg");
+    assert_eq!(s.audio_base64, "SUQzaGVsbG8=");
+    assert_eq!(server.requests()[2].body["voice"], "nova");
+
+    let e = ditto
+        .generate_image(ditto_llm::ImageRequest {
+            model: "anthropic:claude".into(),
+            prompt: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+}

@@ -6,6 +6,7 @@ pub mod bedrock;
 pub mod cohere;
 pub(crate) mod common;
 pub mod google;
+pub mod media;
 pub mod mock;
 pub mod openai;
 pub mod presets;
@@ -13,6 +14,7 @@ pub mod rerank;
 mod settings;
 pub mod sse_decode;
 
+pub use media::{ImageModel, SpeechModel, TranscriptionModel};
 pub use rerank::RerankModel;
 pub use settings::{ProviderSettings, Secret};
 

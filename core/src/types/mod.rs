@@ -10,6 +10,7 @@ mod embedding;
 mod event;
 mod finish;
 pub mod interop;
+mod media;
 mod message;
 mod options;
 mod request;
@@ -29,6 +30,10 @@ pub use data::DataSource;
 pub use embedding::{EmbedManyResult, EmbedRequest, EmbedResult, EmbeddingResponse};
 pub use event::StreamEvent;
 pub use finish::FinishReason;
+pub use media::{
+    GeneratedImage, ImageRequest, ImageResult, SpeechRequest, SpeechResult, TranscriptSegment,
+    TranscriptionRequest, TranscriptionResult,
+};
 pub use message::{Message, Role};
 pub use options::ProviderOptions;
 pub use request::{CallOptions, TextRequest};

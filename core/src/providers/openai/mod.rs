@@ -4,6 +4,7 @@
 
 pub mod embedding;
 pub mod error;
+pub mod media;
 pub mod request;
 pub mod response;
 pub mod responses;
@@ -254,6 +255,120 @@ impl EmbeddingModel for OpenAiEmbeddingModel {
         let resp = p.http.send(&req, &p.map_error()).await?;
         let bytes = resp.bytes().await?;
         embedding::parse_embedding_response(&p.settings.name, call.values.len(), &bytes)
+    }
+}
+
+/// An OpenAI image, transcription or speech model (one type for the three traits).
+#[derive(Debug, Clone)]
+pub struct OpenAiMediaModel {
+    provider: OpenAiProvider,
+    model_id: String,
+}
+
+impl OpenAiProvider {
+    /// An image / transcription / speech model.
+    pub fn media_model(&self, model_id: &str) -> OpenAiMediaModel {
+        OpenAiMediaModel {
+            provider: self.clone(),
+            model_id: model_id.to_owned(),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::providers::media::ImageModel for OpenAiMediaModel {
+    fn provider(&self) -> &str {
+        &self.provider.settings.name
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn generate(
+        &self,
+        request: &crate::types::ImageRequest,
+    ) -> Result<crate::types::ImageResult> {
+        let p = &self.provider;
+        let body = media::build_image_request(&self.model_id, request, &p.option_keys())?;
+        let req = p.request(
+            &p.endpoint(&self.model_id, "/images/generations"),
+            &body,
+            &request.headers,
+            request.max_retries,
+        );
+        let resp = p.http.send(&req, &p.map_error()).await?;
+        let bytes = resp.bytes().await?;
+        media::parse_image_response(&p.settings.name, &bytes)
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::providers::media::TranscriptionModel for OpenAiMediaModel {
+    fn provider(&self) -> &str {
+        &self.provider.settings.name
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn transcribe(
+        &self,
+        request: &crate::types::TranscriptionRequest,
+    ) -> Result<crate::types::TranscriptionResult> {
+        let p = &self.provider;
+        let boundary = format!("ditto-{:016x}", fastrand::u64(..));
+        let (content_type, body) =
+            media::build_transcription_request(&self.model_id, request, &boundary)?;
+        let mut req = p.request(
+            &p.endpoint(&self.model_id, "/audio/transcriptions"),
+            &serde_json::Value::Null,
+            &request.headers,
+            request.max_retries,
+        );
+        req.body = Some(bytes::Bytes::from(body));
+        for (k, v) in req.headers.iter_mut() {
+            if k == "content-type" {
+                *v = content_type.clone();
+            }
+        }
+        let resp = p.http.send(&req, &p.map_error()).await?;
+        let bytes = resp.bytes().await?;
+        media::parse_transcription_response(&p.settings.name, &bytes)
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::providers::media::SpeechModel for OpenAiMediaModel {
+    fn provider(&self) -> &str {
+        &self.provider.settings.name
+    }
+
+    fn model_id(&self) -> &str {
+        &self.model_id
+    }
+
+    async fn speak(
+        &self,
+        request: &crate::types::SpeechRequest,
+    ) -> Result<crate::types::SpeechResult> {
+        use base64::Engine as _;
+        let p = &self.provider;
+        let (body, media_type) = media::build_speech_request(&self.model_id, request)?;
+        let req = p.request(
+            &p.endpoint(&self.model_id, "/audio/speech"),
+            &body,
+            &request.headers,
+            request.max_retries,
+        );
+        let resp = p.http.send(&req, &p.map_error()).await?;
+        let bytes = resp.bytes().await?;
+        Ok(crate::types::SpeechResult {
+            audio_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+            media_type: media_type.to_owned(),
+            warnings: Vec::new(),
+        })
     }
 }
 

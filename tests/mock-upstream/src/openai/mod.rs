@@ -8,6 +8,7 @@ pub(crate) mod chat;
 mod chat_stream;
 pub(crate) mod embeddings;
 pub(crate) mod error;
+mod media;
 mod models;
 
 use axum::http::Method;
@@ -20,7 +21,11 @@ use crate::reply::Reply;
 pub(crate) fn handle(method: &Method, path: &str, body: &[u8], id: u64) -> Option<Reply> {
     let path = azure_path(path).unwrap_or_else(|| path.strip_prefix("/v1").unwrap_or(path));
     let expected = match path {
-        "/chat/completions" | "/embeddings" => Method::POST,
+        "/chat/completions"
+        | "/embeddings"
+        | "/images/generations"
+        | "/audio/transcriptions"
+        | "/audio/speech" => Method::POST,
         "/models" => Method::GET,
         _ => return None,
     };
@@ -29,6 +34,15 @@ pub(crate) fn handle(method: &Method, path: &str, body: &[u8], id: u64) -> Optio
     }
     let reply = match path {
         "/models" => models::list(),
+        "/audio/transcriptions" => media::transcription(body),
+        "/images/generations" => match parse_object(body) {
+            Ok(request) => media::images(&request),
+            Err(reply) => reply,
+        },
+        "/audio/speech" => match parse_object(body) {
+            Ok(request) => media::speech(&request),
+            Err(reply) => reply,
+        },
         "/chat/completions" => match parse_object(body) {
             Ok(request) => chat::completions(&request, id),
             Err(reply) => reply,
