@@ -10,14 +10,14 @@ use crate::aio;
 use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
 use crate::results::PyGenerateTextResult;
-use crate::runtime::{guard, poll_now};
+use crate::runtime::{closed, guard, poll_now};
 use ditto_llm::{Ditto, StreamEvent, TextRequest, TextStream};
 use futures_util::StreamExt;
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
-use tokio::task::AbortHandle;
+use tokio::sync::watch;
 
 #[derive(Debug)]
 enum State {
@@ -56,14 +56,15 @@ impl Drop for CloseOnDrop {
 #[derive(Debug)]
 pub struct PyAsyncTextStream {
     state: Shared,
-    pending: Mutex<Option<AbortHandle>>,
+    /// Set by `aclose()` / `close()`: a pending read ends with `StopAsyncIteration`.
+    closing: watch::Sender<bool>,
 }
 
 impl PyAsyncTextStream {
     pub fn new(client: Ditto, request: TextRequest) -> Self {
         PyAsyncTextStream {
             state: Arc::new(Mutex::new(State::NotStarted(Box::new((client, request))))),
-            pending: Mutex::new(None),
+            closing: watch::Sender::new(false),
         }
     }
 
@@ -107,19 +108,15 @@ impl PyAsyncTextStream {
         }
     }
 
+    fn settle_closed(state: &Shared) -> PyResult<Option<StreamEvent>> {
+        set(state, State::Closed);
+        Ok(None)
+    }
+
     fn close_now(&self) {
-        if let Some(handle) = self
-            .pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
-            handle.abort();
-        }
-        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if !matches!(*guard, State::Busy) {
-            *guard = State::Closed;
-        }
+        // A pending read sees the signal, drops the stream and ends; otherwise close here.
+        self.closing.send_replace(true);
+        set(&self.state, State::Closed);
     }
 }
 
@@ -151,21 +148,29 @@ impl PyAsyncTextStream {
                 State::Busy => return Err(PyRuntimeError::new_err("anext(): the stream is busy")),
             };
             let closer = CloseOnDrop(self.state.clone());
+            let closing = self.closing.subscribe();
             let work = async move {
                 let mut stream = match source {
                     Source::Open(stream) => stream,
                     Source::Start(start) => {
                         let (client, request) = *start;
-                        Box::new(aio::core(client.stream_text(request).await)?)
+                        tokio::select! {
+                            biased;
+                            () = closed(closing.clone()) => return Self::settle_closed(&closer.0),
+                            opened = client.stream_text(request) => Box::new(aio::core(opened)?),
+                        }
                     }
                 };
-                let item = stream.next().await;
+                let item = tokio::select! {
+                    biased;
+                    item = stream.next() => item,
+                    () = closed(closing) => None,
+                };
                 Self::settle(&closer.0, stream, item)
             };
             let state = self.state.clone();
             let on_cancel: aio::OnCancel = Box::new(move || set(&state, State::Closed));
-            let (fut, handle) = aio::spawn_with_cancel(py, work, to_event, Some(on_cancel))?;
-            *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
+            let (fut, _) = aio::spawn_with_cancel(py, work, to_event, Some(on_cancel))?;
             Ok(fut)
         })
     }
@@ -177,11 +182,17 @@ impl PyAsyncTextStream {
             let source = match self.take()? {
                 State::Open(stream) => Source::Open(stream),
                 State::NotStarted(start) => Source::Start(start),
-                State::Closed | State::Busy => {
+                State::Closed => {
                     return Err(PyRuntimeError::new_err("collect(): the stream is closed"))
+                }
+                State::Busy => {
+                    return Err(PyRuntimeError::new_err(
+                        "collect(): another read of this stream is still pending",
+                    ))
                 }
             };
             let closer = CloseOnDrop(self.state.clone());
+            let closing = self.closing.subscribe();
             let work = async move {
                 let stream = match source {
                     Source::Open(stream) => stream,
@@ -190,14 +201,17 @@ impl PyAsyncTextStream {
                         Box::new(aio::core(client.stream_text(request).await)?)
                     }
                 };
-                let out = aio::core(stream.collect_result().await);
+                let collected = tokio::select! {
+                    biased;
+                    out = stream.collect_result() => aio::core(out),
+                    () = closed(closing) => Err(PyRuntimeError::new_err("collect(): the stream was closed")),
+                };
                 set(&closer.0, State::Closed);
-                out
+                collected
             };
-            let (fut, handle) = aio::spawn(py, work, |py, r| {
+            let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyGenerateTextResult(r))?.into_any())
             })?;
-            *self.pending.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle);
             Ok(fut)
         })
     }

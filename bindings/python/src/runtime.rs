@@ -58,6 +58,11 @@ pub fn check_same_process(owner_pid: u32) -> PyResult<()> {
     }
 }
 
+/// Resolves once a stream's close signal is set (or its sender is gone).
+pub async fn closed(mut rx: tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|closing| *closing).await;
+}
+
 /// Run `f`, turning a Rust panic into `InternalError`.
 pub fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {

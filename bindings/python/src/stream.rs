@@ -8,12 +8,13 @@
 use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
 use crate::results::PyGenerateTextResult;
-use crate::runtime::{guard, wait};
+use crate::runtime::{closed, guard, wait};
 use ditto_llm::{Error, TextStream};
 use futures_util::StreamExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use std::sync::Mutex;
+use tokio::sync::watch;
 
 #[derive(Debug)]
 enum Slot {
@@ -27,12 +28,15 @@ enum Slot {
 #[derive(Debug)]
 pub struct PyTextStream {
     slot: Mutex<Slot>,
+    /// Set by `close()`: a read blocked in another thread ends (`StopIteration`).
+    closing: watch::Sender<bool>,
 }
 
 impl PyTextStream {
     pub fn new(stream: TextStream) -> Self {
         PyTextStream {
             slot: Mutex::new(Slot::Open(Box::new(stream))),
+            closing: watch::Sender::new(false),
         }
     }
 
@@ -67,10 +71,21 @@ impl PyTextStream {
                 return Ok(None);
             };
             // On Ctrl-C (or any error raised by a signal handler) `stream` is dropped here.
-            let item = wait(py, async { Ok::<_, Error>(stream.next().await) });
+            let closing = self.closing.subscribe();
+            let item = wait(py, async {
+                Ok::<_, Error>(tokio::select! {
+                    biased;
+                    item = stream.next() => item,
+                    () = closed(closing) => None,
+                })
+            });
             match item {
                 Ok(Some(Ok(event))) => {
-                    self.set(Slot::Open(stream));
+                    let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+                    // close() from another thread meanwhile: drop the stream, do not reopen.
+                    if matches!(*slot, Slot::Busy) {
+                        *slot = Slot::Open(stream);
+                    }
                     Ok(Some(PyStreamEvent(event)))
                 }
                 Ok(Some(Err(e))) => {
@@ -104,10 +119,8 @@ impl PyTextStream {
 
     /// Stop the stream and close the upstream connection. Idempotent.
     fn close(&self) {
-        let mut guard = self.slot.lock().unwrap_or_else(|p| p.into_inner());
-        if !matches!(*guard, Slot::Busy) {
-            *guard = Slot::Closed;
-        }
+        self.closing.send_replace(true);
+        self.set(Slot::Closed);
     }
 
     /// True once the stream ended, failed or was closed.

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -154,3 +156,36 @@ def test_ctrl_c_stops_a_sync_call_promptly(fresh_mock: Mock, mode: str) -> None:
     if mode == "stream":
         assert 0 < out["events"] < 200
         assert_disconnected(fresh_mock)
+
+
+async def test_aclose_from_another_task_ends_a_pending_read(fresh_mock: Mock) -> None:
+    key = fresh_mock.push([{"first_byte_delay_ms": 20000}])
+    s = fresh_mock.aclient(scenario=key).stream_text(model=MODEL, prompt="never")
+    seen: list[str] = []
+
+    async def reader() -> None:
+        async for ev in s:
+            seen.append(ev.type)
+
+    task = asyncio.create_task(reader())
+    while not seen:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)  # the reader is now waiting for the first body byte
+    await s.aclose()
+    await asyncio.wait_for(task, 5)  # ends with StopAsyncIteration, not a hang
+    assert s.closed and seen[0] == "start"
+    await asyncio.to_thread(assert_disconnected, fresh_mock)
+
+
+def test_close_from_another_thread_ends_a_blocked_read(fresh_mock: Mock) -> None:
+    key = fresh_mock.push([{"first_byte_delay_ms": 20000}])
+    s = fresh_mock.client(scenario=key).stream_text(model=MODEL, prompt="never")
+    seen: list[str] = []
+    reader = threading.Thread(target=lambda: seen.extend(ev.type for ev in s))
+    reader.start()
+    time.sleep(0.3)
+    s.close()
+    reader.join(5)
+    assert not reader.is_alive() and s.closed
+    assert "text-delta" not in seen
+    assert_disconnected(fresh_mock)
