@@ -48,7 +48,10 @@ pub async fn embed_many(
             max_retries: request.max_retries,
         })
         .collect();
-    let responses: Vec<_> = futures_util::stream::iter(calls.iter().map(|c| model.embed(c)))
+    // Collect the futures first: a lazy `map` closure over `&dyn EmbeddingModel` makes the
+    // returned future impossible to prove `Send`.
+    let pending: Vec<_> = calls.iter().map(|c| model.embed(c)).collect();
+    let responses: Vec<_> = futures_util::stream::iter(pending)
         .buffered(EMBED_CONCURRENCY)
         .try_collect()
         .await?;

@@ -214,3 +214,14 @@ async fn env_fallback_resolves_unknown_providers_from_base_url_variables() {
     assert_eq!(err.kind(), ditto_llm::ErrorKind::Config);
     assert!(err.message().contains("NOSUCHPROVIDER_BASE_URL"));
 }
+
+/// The bindings spawn these futures on a multi-threaded runtime: they must be `Send`.
+#[test]
+fn client_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let ditto = ditto_llm::Ditto::builder().build().unwrap();
+    assert_send(&ditto.generate_text(TextRequest::new("mock:x").prompt("p")));
+    assert_send(&ditto.stream_text(TextRequest::new("mock:x").prompt("p")));
+    assert_send(&ditto.embed("mock:x", "p"));
+    assert_send(&ditto.embed_many(EmbedRequest::new("mock:x", vec!["p".into()])));
+}
