@@ -19,8 +19,9 @@ import (
 // ProviderConfig holds one provider's settings. Unset fields fall back to the provider's
 // environment variables when the client reads the environment (NewFromEnv or Config.FromEnv).
 type ProviderConfig struct {
-	// Type is the adapter: "openai", "openai-compatible" or "mock". Empty infers it from the
-	// provider name ("openai", "mock", otherwise OpenAI-compatible).
+	// Type is the adapter: "openai", "openai-compatible", "openai-responses", "anthropic",
+	// "google", "vertex", "cohere", "azure", "bedrock" or "mock". Empty infers it from the
+	// provider name (known names map to their adapter, others are OpenAI-compatible).
 	Type string `json:"type,omitempty"`
 	// APIKey is the provider API key.
 	APIKey string `json:"api_key,omitempty"`
@@ -32,8 +33,14 @@ type ProviderConfig struct {
 	Query map[string]string `json:"query,omitempty"`
 	// Organization is the OpenAI organization id.
 	Organization string `json:"organization,omitempty"`
-	// Project is the OpenAI project id.
+	// Project is the OpenAI project id (the Google Cloud project for Vertex).
 	Project string `json:"project,omitempty"`
+	// Region for Vertex and Bedrock.
+	Region string `json:"region,omitempty"`
+	// AWS credentials for Bedrock (else the usual AWS_* environment variables).
+	AccessKeyID     string `json:"access_key_id,omitempty"`
+	SecretAccessKey string `json:"secret_access_key,omitempty"`
+	SessionToken    string `json:"session_token,omitempty"`
 }
 
 // Config configures a Client.

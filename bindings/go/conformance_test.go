@@ -24,6 +24,9 @@ type confCase struct {
 	request map[string]any
 	stream  bool
 	embed   []string
+	// configure names the provider to set up when it differs from the model prefix
+	// (azure for azure-responses:).
+	configure string
 }
 
 // errorOutcome is the part of an error every language compares.
@@ -99,6 +102,9 @@ func runCase(t *testing.T, m *mock, c confCase) map[string]any {
 	m.scenario(t, c.name, step)
 	model := c.request["model"].(string)
 	provider, _, _ := strings.Cut(model, ":")
+	if c.configure != "" {
+		provider = c.configure
+	}
 	client := m.client(t, c.name, provider)
 	ctx := context.Background()
 	if c.embed != nil {
@@ -205,12 +211,13 @@ func TestConformanceAISDKRecordings(t *testing.T) {
 	}
 	var manifest struct {
 		Cases []struct {
-			Name   string   `json:"name"`
-			File   string   `json:"file"`
-			Status int      `json:"status"`
-			Model  string   `json:"model"`
-			Stream bool     `json:"stream"`
-			Embed  []string `json:"embed"`
+			Name      string   `json:"name"`
+			File      string   `json:"file"`
+			Status    int      `json:"status"`
+			Model     string   `json:"model"`
+			Stream    bool     `json:"stream"`
+			Embed     []string `json:"embed"`
+			Configure string   `json:"configure"`
 		} `json:"cases"`
 	}
 	if err := json.Unmarshal(data, &manifest); err != nil {
@@ -221,7 +228,7 @@ func TestConformanceAISDKRecordings(t *testing.T) {
 	}
 	for _, mc := range manifest.Cases {
 		t.Run(mc.Name, func(t *testing.T) {
-			c := confCase{name: mc.Name, fixture: mc.File, status: mc.Status, stream: mc.Stream, embed: mc.Embed,
+			c := confCase{name: mc.Name, fixture: mc.File, status: mc.Status, stream: mc.Stream, embed: mc.Embed, configure: mc.Configure,
 				request: map[string]any{"model": mc.Model, "prompt": "replayed", "max_retries": 0}}
 			snap := filepath.Join(repoRoot(t), "tests", "fixtures", "ai-sdk-snapshots", mc.Name+".json")
 			compareSnapshot(t, snap, runCase(t, m, c))

@@ -148,6 +148,57 @@ func (m *mock) stats(t testing.TB) mockStats {
 	return s
 }
 
+// adapters says how each provider prefix is configured against the mock (the "providers"
+// map of tests/fixtures/ai-sdk-cases.json, shared by every language's suite).
+func adapters(t testing.TB) map[string]map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot(t), "tests", "fixtures", "ai-sdk-cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var manifest struct {
+		Providers map[string]map[string]any `json:"providers"`
+	}
+	if err := json.Unmarshal(data, &manifest); err != nil {
+		t.Fatal(err)
+	}
+	return manifest.Providers
+}
+
+// providerConfig points provider name at the mock: the manifest's adapter type, base path and
+// settings; unlisted names are OpenAI-compatible at /v1.
+func (m *mock) providerConfig(t testing.TB, name string) ProviderConfig {
+	t.Helper()
+	all := adapters(t)
+	a, ok := all[name]
+	if !ok {
+		a = map[string]any{"type": "openai-compatible", "base_path": "/v1"}
+	}
+	if from, ok := a["derived_from"].(string); ok {
+		a = all[from]
+	}
+	basePath, ok := a["base_path"].(string)
+	if !ok {
+		basePath = "/v1"
+	}
+	settings := map[string]any{}
+	for k, v := range a {
+		if k != "base_path" {
+			settings[k] = v
+		}
+	}
+	settings["base_url"] = m.URL + basePath
+	if _, aws := settings["access_key_id"]; !aws {
+		settings["api_key"] = "sk-test-secret"
+	}
+	var pc ProviderConfig
+	data, _ := json.Marshal(settings)
+	if err := json.Unmarshal(data, &pc); err != nil {
+		t.Fatalf("adapter %s: %v", name, err)
+	}
+	return pc
+}
+
 // client makes a client whose providers all point at the mock, sending header
 // x-mock-scenario: key (when key is not empty).
 func (m *mock) client(t testing.TB, key string, providers ...string) *Client {
@@ -157,7 +208,7 @@ func (m *mock) client(t testing.TB, key string, providers ...string) *Client {
 	}
 	cfg := Config{Providers: map[string]ProviderConfig{}}
 	for _, p := range providers {
-		pc := ProviderConfig{APIKey: "sk-test-secret", BaseURL: m.baseURL(p)}
+		pc := m.providerConfig(t, p)
 		if key != "" {
 			pc.Headers = map[string]string{"x-mock-scenario": key}
 		}
@@ -169,16 +220,6 @@ func (m *mock) client(t testing.TB, key string, providers ...string) *Client {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
-}
-
-// baseURL is where provider p lives on the mock: OpenAI-style services take /v1, native
-// providers the bare origin (as their SDKs do).
-func (m *mock) baseURL(p string) string {
-	switch p {
-	case "anthropic", "google":
-		return m.URL
-	}
-	return m.URL + "/v1"
 }
 
 // eventually polls cond for up to 5 s.

@@ -122,6 +122,21 @@ int32_t ditto_embed(const struct DittoClient *client,
 // The number of live handles of each type, for leak checks in tests.
 struct DittoHandleCounts ditto_handle_counts(void);
 
+// Read a JSON array of messages in any supported shape; on `DITTO_OK` `*out_json` is the same
+// conversation in the core's shape, otherwise an `invalid_request` `ErrorInfo` JSON naming the
+// offending path (`messages[2].content[0]: ...`).
+//
+// # Safety
+// `messages_json` must be a NUL-terminated string and `out_json` writable.
+int32_t ditto_messages_from_json(const char *messages_json, char **out_json);
+
+// Read a JSON array of tools in any supported shape (ours, the AI SDK's, OpenAI's
+// `{"type": "function", "function": {...}}`); on `DITTO_OK` `*out_json` is the core's shape.
+//
+// # Safety
+// `tools_json` must be a NUL-terminated string and `out_json` writable.
+int32_t ditto_tools_from_json(const char *tools_json, char **out_json);
+
 // Open a text stream for a `TextRequest` JSON. Returns at once: connection errors and errors
 // the provider answers before the first byte arrive from the first `ditto_stream_next`. On
 // success `*out_stream` holds the stream (release it with `ditto_stream_free`); on failure

@@ -18,6 +18,7 @@
 mod cancel;
 mod client;
 mod counts;
+mod interop;
 mod request;
 mod runtime;
 mod stream;
@@ -28,6 +29,7 @@ pub use client::{
     ditto_client_free, ditto_client_new, ditto_embed, ditto_generate_text, DittoClient,
 };
 pub use counts::{ditto_handle_counts, DittoHandleCounts};
+pub use interop::{ditto_messages_from_json, ditto_tools_from_json};
 pub use stream::{
     ditto_stream_cancel, ditto_stream_free, ditto_stream_next, ditto_stream_open, DittoStream,
 };
