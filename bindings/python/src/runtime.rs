@@ -58,9 +58,12 @@ pub fn check_same_process(owner_pid: u32) -> PyResult<()> {
     }
 }
 
-/// Resolves once a stream's close signal is set (or its sender is gone).
+/// Resolves once a stream's close signal is set. If the stream object is gone without being
+/// closed (e.g. `await client.stream_text(...).collect()` on a temporary), pending work goes on.
 pub async fn closed(mut rx: tokio::sync::watch::Receiver<bool>) {
-    let _ = rx.wait_for(|closing| *closing).await;
+    if rx.wait_for(|closing| *closing).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// Run `f`, turning a Rust panic into `InternalError`.
