@@ -14,8 +14,12 @@ use tokio::sync::Semaphore;
 pub enum BackendKind {
     /// OpenAI-compatible HTTP, relayed byte for byte.
     Passthrough {
-        /// Base URL without a trailing slash (`http://host/v1`).
-        base_url: String,
+        /// Base URL, parsed once (`http://host/v1`).
+        base_url: reqwest::Url,
+        /// Its path without a trailing slash (`/v1`).
+        base_path: String,
+        /// Injected query parameters, encoded once (`a=1&b=2`).
+        extra_query: Option<String>,
         /// Pooled keep-alive client (TCP_NODELAY).
         client: reqwest::Client,
     },
@@ -77,7 +81,18 @@ impl Backend {
         }
         let kind = match (&c.base_url, &c.provider) {
             (Some(url), None) => BackendKind::Passthrough {
-                base_url: url.trim_end_matches('/').to_owned(),
+                base_url: reqwest::Url::parse(url)
+                    .map_err(|e| format!("backends.{}.base_url: {e}", c.name))?,
+                base_path: reqwest::Url::parse(url)
+                    .map(|u| u.path().trim_end_matches('/').to_owned())
+                    .unwrap_or_default(),
+                extra_query: (!c.query.is_empty()).then(|| {
+                    c.query
+                        .iter()
+                        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+                        .collect::<Vec<_>>()
+                        .join("&")
+                }),
                 client: reqwest::Client::builder()
                     .tcp_nodelay(true)
                     .connect_timeout(timeouts.connect)
@@ -212,4 +227,18 @@ impl Router {
         v.sort();
         v
     }
+}
+
+/// Percent-encode a query component.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

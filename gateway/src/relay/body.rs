@@ -4,7 +4,7 @@
 //! connection), and holds the concurrency permits until then.
 
 use super::sse_scan::SseScanner;
-use super::usage::{usage_of, Tokens};
+use super::usage::{usage_from_slice, Tokens};
 use crate::control::Ticket;
 use crate::metrics::Metrics;
 use crate::routes::openai::Permits;
@@ -113,10 +113,7 @@ impl RelayBody {
     fn usage(&self) -> Option<Tokens> {
         match &self.watch {
             Watch::Sse(s) => s.usage,
-            Watch::Json(buf) => serde_json::from_slice::<serde_json::Value>(buf)
-                .ok()
-                .as_ref()
-                .and_then(usage_of),
+            Watch::Json(buf) => usage_from_slice(buf),
             Watch::Nothing => None,
         }
     }

@@ -83,25 +83,24 @@ fn send_error(e: &reqwest::Error, backend: &str) -> ApiError {
 
 /// Send the request and relay the response.
 pub async fn passthrough(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiError> {
-    let BackendKind::Passthrough { base_url, client } = &p.backend.kind else {
+    let BackendKind::Passthrough {
+        base_url,
+        base_path,
+        extra_query,
+        client,
+    } = &p.backend.kind
+    else {
         return Err(ApiError::internal(
             "passthrough called for a provider backend",
         ));
     };
-    let mut url = format!("{base_url}{}", p.path);
-    let mut sep = '?';
-    if let Some(q) = &p.query {
-        url.push('?');
-        url.push_str(q);
-        sep = '&';
-    }
-    if !p.backend.query.is_empty() {
-        let mut ser = Vec::with_capacity(p.backend.query.len());
-        for (k, v) in &p.backend.query {
-            ser.push(format!("{}={}", encode(k), encode(v)));
-        }
-        url.push(sep);
-        url.push_str(&ser.join("&"));
+    let mut url = base_url.clone();
+    url.set_path(&format!("{base_path}{}", p.path));
+    match (&p.query, extra_query) {
+        (None, None) => url.set_query(None),
+        (Some(q), None) => url.set_query(Some(q)),
+        (None, Some(x)) => url.set_query(Some(x)),
+        (Some(q), Some(x)) => url.set_query(Some(&format!("{q}&{x}"))),
     }
     let body = if p.rewritten {
         match &p.json {
@@ -118,7 +117,7 @@ pub async fn passthrough(st: Arc<AppState>, p: Prepared) -> Result<Response, Api
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + timeouts.total;
     let send = client
-        .request(p.method.clone(), &url)
+        .request(p.method.clone(), url)
         .headers(headers)
         .body(body)
         .send();
@@ -193,18 +192,4 @@ pub async fn passthrough(st: Arc<AppState>, p: Prepared) -> Result<Response, Api
     let body = RelayBody::new(response, watch, settle, deadline, permits);
     out.body(Body::from_stream(body))
         .map_err(|e| ApiError::internal(e.to_string()))
-}
-
-/// Percent-encode a query component.
-fn encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }

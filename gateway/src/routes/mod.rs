@@ -5,6 +5,7 @@ mod keys_common;
 pub mod litellm;
 pub mod openai;
 pub mod ops;
+mod peek;
 
 use crate::error::ApiError;
 use axum::extract::{FromRequest, Request};

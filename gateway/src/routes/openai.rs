@@ -37,7 +37,8 @@ pub struct Prepared {
     pub headers: HeaderMap,
     /// The body as received.
     pub raw: Bytes,
-    /// The body parsed, when it is a JSON object (already rewritten: model map, usage, caps).
+    /// The body parsed, for translated backends and rewritten passthrough bodies (model map,
+    /// usage request, output cap applied); None when the raw bytes go upstream unchanged.
     pub json: Option<Value>,
     /// True when `json` differs from `raw`.
     pub rewritten: bool,
@@ -131,35 +132,21 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
-    let mut json = if !raw.is_empty() && looks_json {
-        match serde_json::from_slice::<Value>(&raw) {
-            Ok(v @ Value::Object(_)) => Some(v),
-            Ok(_) if is_token_path(&path) => {
-                return Err(ApiError::invalid_request(
-                    "the request body must be a JSON object",
-                ))
-            }
-            Ok(_) => None,
-            Err(e) if is_token_path(&path) => {
-                return Err(ApiError::invalid_request(format!(
-                    "the request body is not valid JSON: {e}"
-                )))
-            }
+    let peeked = if !raw.is_empty() && looks_json {
+        match super::peek::peek(&raw) {
+            Ok(p) => Some(p),
+            Err(e) if is_token_path(&path) => return Err(ApiError::invalid_request(e)),
             Err(_) => None,
         }
     } else {
         None
     };
-    if is_token_path(&path) && parts.method == Method::POST && json.is_none() {
+    if is_token_path(&path) && parts.method == Method::POST && peeked.is_none() {
         return Err(ApiError::invalid_request(
             "this endpoint takes a JSON object body",
         ));
     }
-    let model = json
-        .as_ref()
-        .and_then(|j| j.get("model"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let model = peeked.as_ref().and_then(|p| p.model.clone());
     if let Some(m) = &model {
         if !key.allows_model(m) {
             return Err(ApiError::forbidden(
@@ -190,52 +177,57 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
     };
     st.control.check_rate(&key)?;
 
+    // Decide on rewrites from the peek; build the JSON tree only when one is needed.
     let input_estimate = raw.len() as u64;
-    let mut rewritten = false;
-    let mut strip_usage = false;
+    let passthrough = matches!(backend.kind, BackendKind::Passthrough { .. });
+    let is_chat = matches!(path.as_str(), "/chat/completions" | "/completions");
     let mut output_reserve = 0;
-    if let Some(j) = json.as_mut().and_then(Value::as_object_mut) {
-        if let Some(m) = &model {
-            let mapped = backend.map_model(m);
-            if mapped != m {
-                j.insert("model".into(), Value::String(mapped.to_owned()));
-                rewritten = true;
+    let mut inject_cap = None;
+    let mut strip_usage = false;
+    if let (Some(p), true) = (&peeked, is_chat) {
+        output_reserve = match p.cap() {
+            Some(c) => c,
+            None => match st.control.output_room(&key, input_estimate) {
+                // Near the end of the budget: cap the output to what is left.
+                Some(room) if room < st.default_output_reserve => {
+                    inject_cap = Some(room.max(1));
+                    room.max(1)
+                }
+                _ => st.default_output_reserve,
+            },
+        };
+        strip_usage = passthrough && p.streams_without_usage();
+    }
+    let mapped = model
+        .as_deref()
+        .map(|m| backend.map_model(m))
+        .filter(|mm| Some(*mm) != model.as_deref())
+        .map(str::to_owned);
+    let rewritten = passthrough && (mapped.is_some() || inject_cap.is_some() || strip_usage);
+    let json = if peeked.is_some() && (rewritten || !passthrough) {
+        let mut v: Value = serde_json::from_slice(&raw).map_err(|e| {
+            ApiError::invalid_request(format!("the request body is not valid JSON: {e}"))
+        })?;
+        if let Some(j) = v.as_object_mut() {
+            if let Some(m) = mapped {
+                j.insert("model".into(), Value::String(m));
             }
-        }
-        if matches!(path.as_str(), "/chat/completions" | "/completions") {
-            let cap = ["max_completion_tokens", "max_tokens", "max_output_tokens"]
-                .iter()
-                .find_map(|k| j.get(*k).and_then(Value::as_u64));
-            output_reserve = match cap {
-                Some(c) => c,
-                None => match st.control.output_room(&key, input_estimate) {
-                    Some(room) if room < st.default_output_reserve => {
-                        // Near the end of the budget: cap the output to what is left.
-                        j.insert("max_tokens".into(), Value::from(room.max(1)));
-                        rewritten = true;
-                        room.max(1)
-                    }
-                    _ => st.default_output_reserve,
-                },
-            };
-            let streaming = j.get("stream").and_then(Value::as_bool) == Some(true);
-            let asked = j
-                .get("stream_options")
-                .and_then(|o| o.get("include_usage"))
-                .and_then(Value::as_bool)
-                == Some(true);
-            if streaming && !asked && matches!(backend.kind, BackendKind::Passthrough { .. }) {
+            if let Some(cap) = inject_cap {
+                j.insert("max_tokens".into(), Value::from(cap));
+            }
+            if strip_usage {
                 let opts = j
                     .entry("stream_options")
                     .or_insert_with(|| Value::Object(Default::default()));
                 if let Some(o) = opts.as_object_mut() {
                     o.insert("include_usage".into(), Value::Bool(true));
-                    strip_usage = true;
-                    rewritten = true;
                 }
             }
         }
-    }
+        Some(v)
+    } else {
+        None
+    };
     let ticket = st.control.reserve(&key, input_estimate + output_reserve)?;
     let request_id = parts
         .extensions
