@@ -133,6 +133,7 @@ func (c *Client) Close() error {
 
 // use runs f with the native client held for reading.
 func (c *Client) use(f func(*C.DittoClient) error) error {
+	defer runtime.KeepAlive(c)
 	c.h.mu.RLock()
 	defer c.h.mu.RUnlock()
 	if c.h.ptr == nil {

@@ -103,3 +103,7 @@ pub(crate) fn panic_json(payload: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".to_owned());
     error_json(&Error::internal(format!("ditto panicked: {what}")))
 }
+
+#[cfg(test)]
+#[path = "util_tests.rs"]
+mod tests;
