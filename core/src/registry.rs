@@ -74,7 +74,10 @@ impl ProviderHandle {
 
     fn embedding_model(&self, model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
         Ok(match self {
-            ProviderHandle::OpenAi(p) => Arc::new(p.embedding_model(model_id)),
+            ProviderHandle::OpenAi(p) => {
+                refuse_known_gap(p.name(), "embedding", |c| c.embeddings, model_id)?;
+                Arc::new(p.embedding_model(model_id))
+            }
             ProviderHandle::Mock(p) => Arc::new(p.model(model_id)),
             ProviderHandle::Anthropic(_) => {
                 return Err(Error::invalid_request(format!(
@@ -93,7 +96,14 @@ impl ProviderHandle {
 impl ProviderHandle {
     fn openai(&self, what: &str, model_id: &str) -> Result<&OpenAiProvider> {
         match self {
-            ProviderHandle::OpenAi(p) | ProviderHandle::OpenAiResponses(p) => Ok(p),
+            ProviderHandle::OpenAi(p) | ProviderHandle::OpenAiResponses(p) => {
+                let has = |c: &crate::providers::capabilities::Capabilities| match what {
+                    "image" => c.images_out,
+                    _ => c.audio,
+                };
+                refuse_known_gap(p.name(), what, has, model_id)?;
+                Ok(p)
+            }
             _ => Err(Error::invalid_request(format!(
                 "this provider has no {what} models (asked for `{model_id}`); images and audio are implemented for OpenAI and Azure OpenAI"
             ))),
@@ -108,6 +118,22 @@ impl ProviderHandle {
                 "this provider has no rerank models (asked for `{model_id}`)"
             ))),
         }
+    }
+}
+
+/// A known OpenAI-compatible service without this endpoint gets a clear error instead of a
+/// 404 from the service. Unknown names (a gateway, a self-hosted server) are let through.
+fn refuse_known_gap(
+    provider: &str,
+    what: &str,
+    has: impl Fn(&crate::providers::capabilities::Capabilities) -> bool,
+    model_id: &str,
+) -> Result<()> {
+    match crate::providers::capabilities::capabilities(provider) {
+        Some(c) if !has(c) => Err(Error::invalid_request(format!(
+            "`{provider}` has no {what} models (asked for `{model_id}`); see docs/providers.md"
+        ))),
+        _ => Ok(()),
     }
 }
 

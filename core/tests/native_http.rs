@@ -954,3 +954,44 @@ async fn openai_images_transcription_and_speech() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidRequest);
 }
+
+#[tokio::test]
+async fn chat_completions_family_tool_round_trips() {
+    // Every OpenAI-compatible preset with tools, plus Vertex: turn 2 carries the call and its
+    // result in the provider's own shape.
+    for model in [
+        "openai:gpt-4o-mini",
+        "mistral:mistral-large-latest",
+        "deepseek:deepseek-chat",
+        "xai:grok-3",
+        "groq:llama-3.3-70b-versatile",
+        "openrouter:openai/gpt-4o",
+        "together:meta-llama/Llama-3.3-70B-Instruct-Turbo",
+        "fireworks:accounts/fireworks/models/llama-v3p1-8b-instruct",
+        "ollama:llama3.2",
+        "vllm:qwen2.5",
+        "lmstudio:qwen2.5",
+    ] {
+        for stream in [false, true] {
+            let body = tool_round_trip(model, stream).await;
+            let id = body["__tool_call_id"].as_str().unwrap();
+            let msgs = body["messages"].as_array().unwrap();
+            assert_eq!(msgs.len(), 3, "{model}: {body}");
+            assert_eq!(msgs[1]["tool_calls"][0]["id"], id, "{model}");
+            assert_eq!(
+                msgs[1]["tool_calls"][0]["function"]["arguments"], "{\"city\":\"Paris\"}",
+                "{model}"
+            );
+            assert_eq!(
+                msgs[2],
+                json!({"role": "tool", "tool_call_id": id, "content": "{\"temp_c\":21}"}),
+                "{model}"
+            );
+        }
+    }
+    let body = tool_round_trip("vertex:gemini-2.5-flash", true).await;
+    assert_eq!(
+        body["contents"][2]["parts"][0]["functionResponse"]["name"],
+        "get_weather"
+    );
+}

@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod bedrock;
+pub mod capabilities;
 pub mod cohere;
 pub(crate) mod common;
 pub mod google;

@@ -76,6 +76,11 @@ impl OpenAiProvider {
         p
     }
 
+    /// The provider's name (the model prefix it is registered under).
+    pub fn name(&self) -> &str {
+        &self.settings.name
+    }
+
     /// A chat model.
     pub fn chat_model(&self, model_id: &str) -> OpenAiChatModel {
         OpenAiChatModel {
