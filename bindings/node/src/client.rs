@@ -6,7 +6,7 @@ use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
 use crate::options::{client_config, embed_request, rerank_request, text_request};
 use crate::stream::NativeTextStream;
-use ditto_llm::{Ditto, DittoConfig, EmbedManyResult, EmbedRequest, Error};
+use ditto_llm::{Ditto, DittoConfig, Error};
 use napi_derive::napi;
 
 /// The native client behind the JS `Ditto` class.
@@ -84,7 +84,7 @@ impl NativeDitto {
             let (request, single) = embed_request(&options_json)?;
             let ditto = self.inner.clone();
             Ok(NativeCall::spawn(async move {
-                let result = embed_many(ditto, request).await?;
+                let result = ditto.embed_many(request).await?;
                 let mut v = serde_json::to_value(&result)
                     .map_err(|e| Error::internal(format!("cannot serialize a result: {e}")))?;
                 if single {
@@ -96,24 +96,3 @@ impl NativeDitto {
     }
 }
 
-/// `Ditto::embed_many`, whose future the compiler cannot prove `Send` (a higher-ranked closure
-/// inside the core), so it cannot be spawned directly. It runs on a blocking-pool thread with
-/// its own `block_on`, and is dropped as soon as the calling future is (cancellation still
-/// closes the upstream request).
-async fn embed_many(ditto: Ditto, request: EmbedRequest) -> ditto_llm::Result<EmbedManyResult> {
-    let (alive_tx, alive_rx) = tokio::sync::oneshot::channel::<()>();
-    let runtime = tokio::runtime::Handle::current();
-    let work = tokio::task::spawn_blocking(move || {
-        runtime.block_on(async move {
-            tokio::select! {
-                r = ditto.embed_many(request) => Some(r),
-                _ = alive_rx => None,
-            }
-        })
-    });
-    let out = work
-        .await
-        .map_err(|e| Error::internal(format!("the embedding task failed: {e}")))?;
-    drop(alive_tx);
-    out.unwrap_or_else(|| Err(crate::errors::cancelled()))
-}
