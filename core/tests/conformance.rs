@@ -78,10 +78,9 @@ async fn run(server: &MockServer, case: &Case) -> Value {
     out
 }
 
-#[tokio::test]
-async fn own_openai_recordings() {
-    let server = mock().await;
-    let root = repo_root().join("tests/fixtures/openai");
+/// Run every case folder under `tests/fixtures/<folder>/`; returns how many ran.
+async fn own_recordings(server: &MockServer, folder: &str) -> usize {
+    let root = repo_root().join("tests/fixtures").join(folder);
     let mut count = 0;
     let mut dirs: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -93,21 +92,48 @@ async fn own_openai_recordings() {
             serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let case = Case {
-            fixture: format!("openai/{name}/{}", spec["fixture"].as_str().unwrap()),
-            name,
+            fixture: format!("{folder}/{name}/{}", spec["fixture"].as_str().unwrap()),
+            name: format!("{folder}-{name}"),
             status: spec["status"].as_u64().map(|s| s as u16),
             headers: serde_json::from_value(spec.get("headers").cloned().unwrap_or(json!({})))
                 .unwrap(),
             request: spec["request"].clone(),
             stream: spec["stream"].as_bool().unwrap_or(false),
             embed: None,
-            configure: None,
+            configure: spec["configure"].as_str().map(str::to_owned),
         };
-        let outcome = run(&server, &case).await;
+        let outcome = run(server, &case).await;
         check_snapshot(&dir.join("expected.json"), &outcome);
         count += 1;
     }
+    count
+}
+
+#[tokio::test]
+async fn own_openai_recordings() {
+    let server = mock().await;
+    let count = own_recordings(&server, "openai").await;
     assert!(count >= 10, "expected at least 10 cases, ran {count}");
+}
+
+/// Our own recordings of the native wire formats: what the AI SDK recordings do not cover
+/// (errors, refusals and safety blocks, max-token stops, redacted thinking, cache usage).
+#[tokio::test]
+async fn own_native_recordings() {
+    let server = mock().await;
+    for folder in [
+        "anthropic",
+        "google",
+        "cohere",
+        "bedrock",
+        "openai-responses",
+    ] {
+        let count = own_recordings(&server, folder).await;
+        assert!(
+            count >= 2,
+            "{folder}: expected at least 2 cases, ran {count}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -155,3 +155,7 @@ impl RerankModel for CohereModel {
         embed::parse_rerank_response(request, &bytes)
     }
 }
+
+#[cfg(test)]
+#[path = "cohere_tests.rs"]
+mod tests;

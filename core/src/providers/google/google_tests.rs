@@ -113,3 +113,12 @@ fn retry_info_and_error_kinds() {
         ErrorKind::Provider
     );
 }
+
+#[test]
+fn generated_images_become_file_parts() {
+    let body = json!({"candidates": [{"content": {"parts": [
+        {"text": "here"}, {"inlineData": {"mimeType": "image/png", "data": "iVBORw0KGgo="}}]},
+        "finishReason": "STOP"}]});
+    let r = parse_generate_response("google", body.to_string().as_bytes()).unwrap();
+    assert!(matches!(&r.content[1], ContentPart::File(f) if f.media_type == "image/png"));
+}

@@ -134,6 +134,21 @@ pub fn provider_metadata(provider_key: &str, v: &Value) -> Option<ProviderMetada
     wrap_metadata(provider_key, meta)
 }
 
+/// A generated file (`inlineData`, e.g. an image from an image-output model) as a file part.
+pub fn inline_file(part: &Value) -> Option<ContentPart> {
+    let data = part.get("inlineData")?;
+    Some(ContentPart::File(crate::types::FilePart {
+        data: crate::types::DataSource::Base64(data.get("data")?.as_str()?.to_owned()),
+        media_type: data
+            .get("mimeType")
+            .and_then(Value::as_str)
+            .unwrap_or("application/octet-stream")
+            .to_owned(),
+        filename: None,
+        provider_options: Default::default(),
+    }))
+}
+
 /// Parse a complete response.
 pub fn parse_generate_response(provider_key: &str, body: &[u8]) -> Result<ModelResponse> {
     let v = parse_body(provider_key, body)?;
@@ -169,6 +184,10 @@ pub fn parse_generate_response(provider_key: &str, body: &[u8]) -> Result<ModelR
                 provider_executed: false,
                 provider_metadata: sig.map(|s| signature_metadata(provider_key, s)),
             }));
+            continue;
+        }
+        if let Some(file) = inline_file(part) {
+            content.push(file);
             continue;
         }
         let Some(text) = part.get("text").and_then(Value::as_str) else {

@@ -145,6 +145,19 @@ impl GenerateStreamDecoder {
         if let Some(call) = part.get("functionCall") {
             return self.on_function_call(call, sig, out);
         }
+        if let Some(data) = part.get("inlineData") {
+            if let Some(b64) = data.get("data").and_then(Value::as_str) {
+                out.push(StreamEvent::File {
+                    media_type: data
+                        .get("mimeType")
+                        .and_then(Value::as_str)
+                        .unwrap_or("application/octet-stream")
+                        .to_owned(),
+                    base64: b64.to_owned(),
+                });
+            }
+            return Ok(());
+        }
         let Some(text) = part.get("text").and_then(Value::as_str) else {
             return Ok(());
         };

@@ -68,3 +68,7 @@ impl LanguageModel for OpenAiResponsesModel {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "responses_tests.rs"]
+mod tests;
