@@ -995,3 +995,38 @@ async fn chat_completions_family_tool_round_trips() {
         "get_weather"
     );
 }
+
+#[tokio::test]
+async fn truncated_native_streams_fail_as_stream_errors() {
+    for model in [
+        "anthropic:claude-sonnet-4-5",
+        "google:gemini-2.5-flash",
+        "cohere:command-a-03-2025",
+        "openai-responses:gpt-4.1-mini",
+        "bedrock:anthropic.claude-3-5-haiku",
+    ] {
+        let server = mock().await;
+        let provider = model.split(':').next().unwrap();
+        let ditto = client(
+            &server,
+            &[provider],
+            &[("x-mock-truncate-after-chunks", "2")],
+        );
+        let s = ditto
+            .stream_text(TextRequest::new(model).prompt("one two three four five"))
+            .await
+            .unwrap();
+        let items: Vec<_> = s.collect().await;
+        let err = items
+            .iter()
+            .find_map(|i| i.as_ref().err())
+            .unwrap_or_else(|| panic!("{model}: a truncated stream must fail"));
+        assert_eq!(err.kind(), ErrorKind::Stream, "{model}: {err}");
+        assert!(
+            !items
+                .iter()
+                .any(|i| matches!(i, Ok(StreamEvent::Finish { .. }))),
+            "{model}"
+        );
+    }
+}

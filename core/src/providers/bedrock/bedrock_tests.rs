@@ -204,7 +204,7 @@ fn converse_request_maps_roles_tools_reasoning_and_settings() {
         "provider_options": {"bedrock": {"reasoning_config": {"type": "enabled", "budget_tokens": 1024},
             "guardrail_config": {"guardrailIdentifier": "g"}}}
     })).unwrap().to_call_options().unwrap();
-    let (b, w) = build_converse_request(&o).unwrap();
+    let (b, w) = build_converse_request("anthropic.claude-3-7-sonnet-20250219-v1:0", &o).unwrap();
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(b["system"], json!([{"text": "sys"}]));
     assert_eq!(b["messages"][0]["content"][1]["document"]["format"], "pdf");
@@ -217,11 +217,11 @@ fn converse_request_maps_roles_tools_reasoning_and_settings() {
         b["messages"][2]["content"][0]["toolResult"],
         json!({"toolUseId": "t1", "content": [{"json": {"ok": true}}]})
     );
-    assert_eq!(b["inferenceConfig"], json!({"maxTokens": 5}));
+    assert_eq!(b["inferenceConfig"], json!({"maxTokens": 1029}));
     assert_eq!(b["additionalModelRequestFields"]["top_k"], 3);
     assert_eq!(
-        b["additionalModelRequestFields"]["reasoning_config"]["budget_tokens"],
-        1024
+        b["additionalModelRequestFields"]["thinking"],
+        json!({"type": "enabled", "budget_tokens": 1024})
     );
     assert_eq!(b["toolConfig"]["toolChoice"], json!({"any": {}}));
     assert_eq!(b["guardrailConfig"], json!({"guardrailIdentifier": "g"}));
@@ -229,7 +229,9 @@ fn converse_request_maps_roles_tools_reasoning_and_settings() {
         "messages": [{"role": "user", "content": [{"type": "image", "image": "https://x/y.png"}]}]}))
         .unwrap().to_call_options().unwrap();
     assert_eq!(
-        build_converse_request(&url_image).unwrap_err().kind(),
+        build_converse_request("amazon.nova-pro-v1:0", &url_image)
+            .unwrap_err()
+            .kind(),
         ErrorKind::InvalidRequest
     );
 }

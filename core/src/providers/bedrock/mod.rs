@@ -171,7 +171,7 @@ impl LanguageModel for BedrockModel {
 
     async fn generate(&self, options: &CallOptions) -> Result<ModelResponse> {
         let p = &self.provider;
-        let (body, warnings) = request::build_converse_request(options)?;
+        let (body, warnings) = request::build_converse_request(&self.model_id, options)?;
         let req = p.request(
             &self.model_id,
             "converse",
@@ -193,7 +193,7 @@ impl LanguageModel for BedrockModel {
 
     async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
         let p = &self.provider;
-        let (body, warnings) = request::build_converse_request(options)?;
+        let (body, warnings) = request::build_converse_request(&self.model_id, options)?;
         let req = p.request(
             &self.model_id,
             "converse-stream",

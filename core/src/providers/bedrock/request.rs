@@ -2,7 +2,9 @@
 //!
 //! Reasoning parts go back as `reasoningContent` blocks with the `signature` from
 //! `provider_metadata.bedrock` (or `redactedContent`). `provider_options.bedrock`:
-//! `reasoning_config` → `additionalModelRequestFields.reasoning_config` (Claude thinking),
+//! `reasoning_config` (`{"type": "enabled", "budget_tokens": N}`) → for Anthropic models
+//! `additionalModelRequestFields.thinking` (the budget is added to `maxTokens`), for others
+//! `additionalModelRequestFields.reasoningConfig`,
 //! `additional_model_request_fields` merged there, `guardrail_config`, `performance_config`
 //! and any other key copied into the body.
 
@@ -17,7 +19,10 @@ use serde_json::{json, Map, Value};
 const TRANSLATED: &[&str] = &["reasoning_config", "additional_model_request_fields"];
 
 /// Build the body.
-pub fn build_converse_request(options: &CallOptions) -> Result<(Value, Vec<Warning>)> {
+pub fn build_converse_request(
+    model_id: &str,
+    options: &CallOptions,
+) -> Result<(Value, Vec<Warning>)> {
     let keys = ["bedrock"];
     let po = &options.settings.provider_options;
     let mut warnings = Vec::new();
@@ -56,9 +61,25 @@ pub fn build_converse_request(options: &CallOptions) -> Result<(Value, Vec<Warni
         body.insert("system".into(), Value::Array(system));
     }
     let s = &options.settings;
+    let reasoning = option(po, &keys, "reasoning_config").cloned();
+    let anthropic_model = model_id.contains("anthropic.");
+    let budget = reasoning
+        .as_ref()
+        .filter(|r| r.get("type").and_then(Value::as_str) == Some("enabled"))
+        .and_then(|r| r.get("budget_tokens").or_else(|| r.get("budgetTokens")))
+        .and_then(Value::as_u64);
     let mut inference = Map::new();
-    if let Some(n) = s.max_output_tokens {
-        inference.insert("maxTokens".into(), n.into());
+    match (s.max_output_tokens, budget.filter(|_| anthropic_model)) {
+        (Some(n), Some(b)) => {
+            inference.insert("maxTokens".into(), (u64::from(n) + b).into());
+        }
+        (None, Some(b)) => {
+            inference.insert("maxTokens".into(), (4096 + b).into());
+        }
+        (Some(n), None) => {
+            inference.insert("maxTokens".into(), n.into());
+        }
+        (None, None) => {}
     }
     if let Some(t) = s.temperature {
         inference.insert("temperature".into(), json!(t));
@@ -79,8 +100,20 @@ pub fn build_converse_request(options: &CallOptions) -> Result<(Value, Vec<Warni
     if let Some(k) = s.top_k {
         additional.insert("top_k".into(), k.into());
     }
-    if let Some(r) = option(po, &keys, "reasoning_config") {
-        additional.insert("reasoning_config".into(), r.clone());
+    if let Some(r) = reasoning {
+        if anthropic_model {
+            let mut thinking = Map::new();
+            thinking.insert(
+                "type".into(),
+                r.get("type").cloned().unwrap_or_else(|| "enabled".into()),
+            );
+            if let Some(b) = budget {
+                thinking.insert("budget_tokens".into(), b.into());
+            }
+            additional.insert("thinking".into(), Value::Object(thinking));
+        } else {
+            additional.insert("reasoningConfig".into(), r);
+        }
     }
     if !additional.is_empty() {
         body.insert(
