@@ -26,7 +26,58 @@ struct Case {
     configure: Option<String>,
 }
 
+/// The endpoint each provider must have called for `case` (path only; the query and body are
+/// covered by `native_http.rs`).
+fn expected_path(case: &Case) -> String {
+    let model = case.request["model"].as_str().unwrap();
+    let (prefix, id) = model.split_once(':').unwrap();
+    let enc: String = id
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    match (prefix, case.stream, case.embed.is_some()) {
+        ("anthropic", _, _) => "/v1/messages".into(),
+        ("google", false, _) => format!("/v1beta/models/{id}:generateContent"),
+        ("google", true, _) => format!("/v1beta/models/{id}:streamGenerateContent"),
+        ("cohere", _, _) => "/v2/chat".into(),
+        ("bedrock", false, _) => format!("/model/{enc}/converse"),
+        ("bedrock", true, _) => format!("/model/{enc}/converse-stream"),
+        ("openai-responses", _, _) => "/v1/responses".into(),
+        ("azure-responses", _, _) => "/openai/responses".into(),
+        (_, _, true) => "/v1/embeddings".into(),
+        _ => "/v1/chat/completions".into(),
+    }
+}
+
 async fn run(server: &MockServer, case: &Case) -> Value {
+    let outcome = run_case(server, case).await;
+    let sent: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.scenario.as_deref() == Some(case.name.as_str()))
+        .collect();
+    assert!(
+        !sent.is_empty(),
+        "{}: no request reached the mock",
+        case.name
+    );
+    for r in &sent {
+        assert_eq!(r.method, "POST", "{}", case.name);
+        assert_eq!(r.path, expected_path(case), "{}", case.name);
+        let authed = ["authorization", "x-api-key", "x-goog-api-key", "api-key"]
+            .iter()
+            .any(|h| r.headers.contains_key(*h));
+        assert!(authed, "{}: no credentials sent", case.name);
+    }
+    outcome
+}
+
+async fn run_case(server: &MockServer, case: &Case) -> Value {
     server.push_scenario(
         &case.name,
         vec![Step {
