@@ -270,3 +270,53 @@ fn errors_map_by_type_and_status() {
         ErrorKind::ContextLengthExceeded
     );
 }
+
+mod fuzz {
+    use super::super::stream::MessagesStreamDecoder;
+    use crate::http::sse::SseEvent;
+    use crate::providers::sse_decode::ChunkDecoder;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn event() -> impl Strategy<Value = serde_json::Value> {
+        let index = 0u64..4;
+        prop_oneof![
+            Just(json!({"type": "message_start", "message": {"id": "m", "usage": {"input_tokens": 1}}})),
+            index.clone().prop_map(|i| json!({"type": "content_block_start", "index": i, "content_block": {"type": "text", "text": ""}})),
+            index.clone().prop_map(|i| json!({"type": "content_block_start", "index": i, "content_block": {"type": "tool_use", "id": "t", "name": "f", "input": {}}})),
+            index.clone().prop_map(|i| json!({"type": "content_block_start", "index": i, "content_block": {"type": "thinking", "thinking": ""}})),
+            (index.clone(), "[a-z{}\":]{0,8}").prop_map(|(i, t)| json!({"type": "content_block_delta", "index": i, "delta": {"type": "text_delta", "text": t}})),
+            (index.clone(), "[a-z{}\":]{0,8}").prop_map(|(i, t)| json!({"type": "content_block_delta", "index": i, "delta": {"type": "input_json_delta", "partial_json": t}})),
+            index.clone().prop_map(|i| json!({"type": "content_block_delta", "index": i, "delta": {"type": "signature_delta", "signature": "s"}})),
+            index.prop_map(|i| json!({"type": "content_block_stop", "index": i})),
+            Just(json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 2}})),
+            Just(json!({"type": "ping"})),
+            Just(json!({"type": "message_stop"})),
+        ]
+    }
+
+    proptest! {
+        /// Any order of events ends in `finish-step` or one error, and never panics.
+        #[test]
+        fn any_event_order_is_handled(events in proptest::collection::vec(event(), 0..30)) {
+            let mut d = MessagesStreamDecoder::new(false, false);
+            let mut out = Vec::new();
+            let mut failed = false;
+            for e in &events {
+                let ev = SseEvent { event: None, data: e.to_string(), id: None, retry: None };
+                if d.is_finished() {
+                    break;
+                }
+                if d.on_event(&ev, &mut out).is_err() {
+                    failed = true;
+                    break;
+                }
+            }
+            if !failed && !d.is_finished() {
+                failed = d.on_end(false, &mut out).is_err();
+            }
+            let finishes = out.iter().filter(|e| e.type_name() == "finish-step").count();
+            prop_assert_eq!(finishes, usize::from(!failed));
+        }
+    }
+}

@@ -122,3 +122,34 @@ fn generated_images_become_file_parts() {
     let r = parse_generate_response("google", body.to_string().as_bytes()).unwrap();
     assert!(matches!(&r.content[1], ContentPart::File(f) if f.media_type == "image/png"));
 }
+
+mod fuzz {
+    use super::super::stream::GenerateStreamDecoder;
+    use crate::http::sse::SseEvent;
+    use crate::providers::sse_decode::ChunkDecoder;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    proptest! {
+        /// Arbitrary `partialArgs` paths and values never panic and never grow past the caps.
+        #[test]
+        fn partial_args_never_panic(paths in proptest::collection::vec("[$.\\[\\]a-z0-9'é\"]{0,12}", 1..8)) {
+            let mut d = GenerateStreamDecoder::new("google", false);
+            let mut out = Vec::new();
+            let start = json!({"candidates": [{"content": {"parts": [{"functionCall": {"name": "f", "willContinue": true}}]}}]});
+            let ev = |v: serde_json::Value| SseEvent { event: None, data: v.to_string(), id: None, retry: None };
+            d.on_event(&ev(start), &mut out).unwrap();
+            for p in &paths {
+                let piece = json!({"candidates": [{"content": {"parts": [{"functionCall": {
+                    "partialArgs": [{"jsonPath": p, "stringValue": "x"}], "willContinue": true}}]}}]});
+                if d.on_event(&ev(piece), &mut out).is_err() {
+                    return Ok(());
+                }
+            }
+            let end = json!({"candidates": [{"content": {"parts": [{"functionCall": {}}]}, "finishReason": "STOP"}]});
+            d.on_event(&ev(end), &mut out).unwrap();
+            d.on_end(false, &mut out).unwrap();
+            prop_assert!(d.is_finished());
+        }
+    }
+}
