@@ -59,7 +59,7 @@ impl PyAsyncDitto {
             check_same_process(self.pid)?;
             let request = text_request("generate_text", kwargs)?;
             let client = self.inner.clone();
-            let work = async move { aio::core(client.generate_text(request).await) };
+            let work = async move { client.generate_text(request).await };
             let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyGenerateTextResult(r))?.into_any())
             })?;
@@ -103,7 +103,7 @@ impl PyAsyncDitto {
             )?;
             let client = self.inner.clone();
             let embed = on_blocking_thread(move || async move { client.embed_many(request).await });
-            let work = async move { aio::core(embed.await) };
+            let work = embed;
             let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyEmbedResult(r))?.into_any())
             })?;
@@ -137,7 +137,7 @@ impl PyAsyncDitto {
                 max_retries,
             )?;
             let client = self.inner.clone();
-            let work = async move { aio::core(client.rerank(request).await) };
+            let work = async move { client.rerank(request).await };
             let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyRerankResult(r))?.into_any())
             })?;

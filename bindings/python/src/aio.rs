@@ -4,7 +4,7 @@
 //! the Rust future and with it any open upstream connection.
 
 use crate::errors::{internal_error, to_py_err};
-use crate::runtime::{panic_message, runtime};
+use crate::runtime::{attach_from_runtime, panic_message, runtime};
 use futures_util::FutureExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
@@ -78,15 +78,15 @@ pub fn ready<'py>(py: Python<'py>, value: PyResult<Py<PyAny>>) -> PyResult<Bound
     Ok(fut)
 }
 
-/// Run `work` on the shared runtime; return an asyncio future of its converted result and the
-/// handle that aborts the work.
+/// Run `work` on the shared runtime; return an asyncio future of its converted result (errors
+/// become the mapped exception) and the handle that aborts the work.
 pub fn spawn<'py, F, T>(
     py: Python<'py>,
     work: F,
     convert: Convert<T>,
 ) -> PyResult<(Bound<'py, PyAny>, AbortHandle)>
 where
-    F: Future<Output = PyResult<T>> + Send + 'static,
+    F: Future<Output = ditto_llm::Result<T>> + Send + 'static,
     T: Send + 'static,
 {
     spawn_with_cancel(py, work, convert, None)
@@ -100,7 +100,7 @@ pub fn spawn_with_cancel<'py, F, T>(
     on_cancel: Option<OnCancel>,
 ) -> PyResult<(Bound<'py, PyAny>, AbortHandle)>
 where
-    F: Future<Output = PyResult<T>> + Send + 'static,
+    F: Future<Output = ditto_llm::Result<T>> + Send + 'static,
     T: Send + 'static,
 {
     let event_loop = running_loop(py)?;
@@ -114,13 +114,14 @@ where
     let fut_ref = py_future.clone().unbind();
     let task = runtime().spawn(async move {
         let outcome = AssertUnwindSafe(work).catch_unwind().await;
-        Python::try_attach(|py| {
+        // The only place a runtime thread touches Python; skipped once the interpreter exits.
+        attach_from_runtime(|py| {
             let (ok, value) = match outcome {
                 Ok(Ok(v)) => match convert(py, v) {
                     Ok(obj) => (true, obj),
                     Err(e) => (false, e.into_value(py).into_any()),
                 },
-                Ok(Err(e)) => (false, e.into_value(py).into_any()),
+                Ok(Err(e)) => (false, to_py_err(&e).into_value(py).into_any()),
                 Err(panic) => (
                     false,
                     internal_error(&panic_message(panic.as_ref()))
@@ -142,9 +143,4 @@ where
     };
     py_future.call_method1("add_done_callback", (canceller,))?;
     Ok((py_future, handle))
-}
-
-/// Map a core result for [`spawn`].
-pub fn core<T>(r: ditto_llm::Result<T>) -> PyResult<T> {
-    r.map_err(|e| to_py_err(&e))
 }

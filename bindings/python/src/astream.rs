@@ -87,7 +87,7 @@ impl PyAsyncTextStream {
         state: &Shared,
         stream: Box<TextStream>,
         item: Option<ditto_llm::Result<StreamEvent>>,
-    ) -> PyResult<Option<StreamEvent>> {
+    ) -> ditto_llm::Result<Option<StreamEvent>> {
         match item {
             Some(Ok(event)) => {
                 let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
@@ -99,7 +99,7 @@ impl PyAsyncTextStream {
             }
             Some(Err(e)) => {
                 set(state, State::Closed);
-                Err(to_py_err(&e))
+                Err(e)
             }
             None => {
                 set(state, State::Closed);
@@ -108,7 +108,7 @@ impl PyAsyncTextStream {
         }
     }
 
-    fn settle_closed(state: &Shared) -> PyResult<Option<StreamEvent>> {
+    fn settle_closed(state: &Shared) -> ditto_llm::Result<Option<StreamEvent>> {
         set(state, State::Closed);
         Ok(None)
     }
@@ -140,7 +140,10 @@ impl PyAsyncTextStream {
                 State::Open(mut stream) => {
                     if let Poll::Ready(item) = poll_now(&mut stream.next()) {
                         let item = Self::settle(&self.state, stream, item);
-                        return aio::ready(py, item.and_then(|i| to_event(py, i)));
+                        let value = item
+                            .map_err(|e| to_py_err(&e))
+                            .and_then(|i| to_event(py, i));
+                        return aio::ready(py, value);
                     }
                     Source::Open(stream)
                 }
@@ -157,7 +160,7 @@ impl PyAsyncTextStream {
                         tokio::select! {
                             biased;
                             () = closed(closing.clone()) => return Self::settle_closed(&closer.0),
-                            opened = client.stream_text(request) => Box::new(aio::core(opened)?),
+                            opened = client.stream_text(request) => Box::new(opened?),
                         }
                     }
                 };
@@ -198,13 +201,16 @@ impl PyAsyncTextStream {
                     Source::Open(stream) => stream,
                     Source::Start(start) => {
                         let (client, request) = *start;
-                        Box::new(aio::core(client.stream_text(request).await)?)
+                        Box::new(client.stream_text(request).await?)
                     }
                 };
                 let collected = tokio::select! {
                     biased;
-                    out = stream.collect_result() => aio::core(out),
-                    () = closed(closing) => Err(PyRuntimeError::new_err("collect(): the stream was closed")),
+                    out = stream.collect_result() => out,
+                    () = closed(closing) => Err(ditto_llm::Error::new(
+                        ditto_llm::ErrorKind::Cancelled,
+                        "collect(): the stream was closed",
+                    )),
                 };
                 set(&closer.0, State::Closed);
                 collected

@@ -36,7 +36,7 @@ fn panic_for_tests(py: Python<'_>, in_async: bool) -> PyResult<Bound<'_, PyAny>>
             if in_async {
                 panic!("panic requested by a test (async)");
             }
-            Ok(())
+            Ok::<(), ditto_llm::Error>(())
         };
         let (fut, _) = aio::spawn(py, work, |py, ()| Ok(py.None()))?;
         Ok(fut)
@@ -61,5 +61,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(aio::resolve_future, m)?)?;
     m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    let shutdown = wrap_pyfunction!(runtime::shutdown, m)?;
+    m.py()
+        .import("atexit")?
+        .call_method1("register", (shutdown,))?;
     Ok(())
 }

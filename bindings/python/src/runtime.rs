@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -64,6 +65,39 @@ pub async fn closed(mut rx: tokio::sync::watch::Receiver<bool>) {
     if rx.wait_for(|closing| *closing).await.is_err() {
         std::future::pending::<()>().await;
     }
+}
+
+/// Set at interpreter exit (atexit): runtime threads stop touching Python.
+static EXITING: AtomicBool = AtomicBool::new(false);
+/// Runtime threads currently inside [`attach_from_runtime`].
+static ATTACHED: AtomicUsize = AtomicUsize::new(0);
+
+/// Attach a runtime thread to Python, unless the interpreter is exiting. A runtime thread caught
+/// by finalization inside Python would be terminated by CPython mid-call (aborting the process),
+/// so the exit hook [`shutdown`] waits for these sections to finish and then blocks new ones.
+pub fn attach_from_runtime<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    ATTACHED.fetch_add(1, Ordering::SeqCst);
+    let out = if EXITING.load(Ordering::SeqCst) {
+        None
+    } else {
+        Python::try_attach(f)
+    };
+    ATTACHED.fetch_sub(1, Ordering::SeqCst);
+    out
+}
+
+/// Registered with `atexit`: stop runtime threads from entering Python, and wait (GIL released,
+/// at most 2 s) for those inside to leave.
+#[pyfunction]
+#[pyo3(name = "_shutdown")]
+pub fn shutdown(py: Python<'_>) {
+    EXITING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while ATTACHED.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
 }
 
 /// Run `f`, turning a Rust panic into `InternalError`.

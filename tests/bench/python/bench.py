@@ -3,6 +3,7 @@
 Workloads (each client in its own subprocess, so peak RSS is per client):
   stream  — one 2,000-chunk chat completion stream (echo of a 1,999-word prompt), consumed
             event by event; repeated, median reported;
+  astream — the same stream through the async clients (`async for`);
   batch   — 200 small non-streaming calls, sequential;
   abatch  — the same 200 calls through the async clients, 20 at a time.
 
@@ -42,6 +43,21 @@ def timed(fn: Callable[[], Any], repeat: int) -> List[float]:
     return out
 
 
+async def atimed(fn: Callable[[], Any], repeat: int) -> List[float]:
+    out = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        await fn()
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+async def async_workloads(astream: Callable[[], Any], abatch: Callable[[], Any], repeat: int) -> Dict[str, Any]:
+    """All async workloads in one event loop (the openai async client is bound to its loop)."""
+    await astream()  # warm up
+    return {"astream": await atimed(astream, repeat), "abatch": await atimed(abatch, 1)}
+
+
 def worker_ditto(base_url: str, repeat: int) -> Dict[str, Any]:
     import ditto_llm
 
@@ -72,11 +88,18 @@ def worker_ditto(base_url: str, repeat: int) -> Dict[str, Any]:
 
         await asyncio.gather(*(one(i) for i in range(CALLS)))
 
+    async def astream_run() -> None:
+        n = 0
+        async for ev in aclient.stream_text(model="openai:gpt-4o-mini", prompt=PROMPT):
+            if ev.type == "text-delta":
+                n += 1
+        assert n == CHUNKS, n
+
     stream()  # warm the connection pool
     return {
         "stream": timed(stream, repeat),
         "batch": timed(batch, 1),
-        "abatch": timed(lambda: asyncio.run(abatch_run()), 1),
+        **asyncio.run(async_workloads(astream_run, abatch_run, repeat)),
         "rss_import_mib": rss_import,
         "rss_peak_mib": peak_rss_mib(),
     }
@@ -117,11 +140,21 @@ def worker_openai(base_url: str, repeat: int) -> Dict[str, Any]:
 
         await asyncio.gather(*(one(i) for i in range(CALLS)))
 
+    async def astream_run() -> None:
+        n = 0
+        chunks = await aclient.chat.completions.create(
+            model="gpt-4o-mini", messages=messages, stream=True, stream_options={"include_usage": True}
+        )
+        async for chunk in chunks:
+            if chunk.choices and chunk.choices[0].delta.content:
+                n += 1
+        assert n == CHUNKS, n
+
     stream()
     return {
         "stream": timed(stream, repeat),
         "batch": timed(batch, 1),
-        "abatch": timed(lambda: asyncio.run(abatch_run()), 1),
+        **asyncio.run(async_workloads(astream_run, abatch_run, repeat)),
         "rss_import_mib": rss_import,
         "rss_peak_mib": peak_rss_mib(),
     }
@@ -153,10 +186,12 @@ def main() -> None:
     d = run_worker("ditto", args.base_url, args.repeat)
     o = run_worker("openai", args.base_url, args.repeat)
     ds, os_ = statistics.median(d["stream"]), statistics.median(o["stream"])
+    das, oas = statistics.median(d["astream"]), statistics.median(o["astream"])
     db, ob = d["batch"][0], o["batch"][0]
     da, oa = d["abatch"][0], o["abatch"][0]
     rows = [
         (f"{CHUNKS}-chunk stream (median of {args.repeat})", ds * 1e3, os_ * 1e3, os_ / ds),
+        (f"{CHUNKS}-chunk async stream (median of {args.repeat})", das * 1e3, oas * 1e3, oas / das),
         (f"{CALLS} sequential calls", db * 1e3, ob * 1e3, ob / db),
         (f"{CALLS} async calls, {CONCURRENCY} in flight", da * 1e3, oa * 1e3, oa / da),
     ]
