@@ -220,17 +220,28 @@ impl DittoBuilder {
         let mut registry = ProviderRegistry::new();
         registry.register("mock", ProviderHandle::Mock(MockProvider::new()));
         let mut configs = self.configs;
+        let mut from_env_only = std::collections::BTreeSet::new();
         if self.read_env {
             registry.enable_env_fallback(http.clone());
             for preset in presets::PRESETS {
-                if preset.in_env() {
-                    configs.entry(preset.name.into()).or_default();
+                if preset.in_env() && !configs.contains_key(preset.name) {
+                    configs.insert(preset.name.into(), ProviderConfig::default());
+                    from_env_only.insert(preset.name);
                 }
             }
         }
         for (name, config) in configs {
-            let handle = build_provider(&name, config, self.read_env, &http)?;
-            registry.register(name, handle);
+            match build_provider(&name, config, self.read_env, &http) {
+                Ok(handle) => registry.register(name, handle),
+                // A provider found only through stray environment variables must not break the
+                // whole client: it fails with the same error when it is used.
+                Err(e) if from_env_only.contains(name.as_str()) => {
+                    let handle =
+                        ProviderHandle::Custom(Arc::new(crate::registry::Misconfigured::new(&e)));
+                    registry.register(name, handle);
+                }
+                Err(e) => return Err(e),
+            }
         }
         // `openai-responses:` (and `azure-responses:`) reuse the Chat Completions provider's
         // settings unless configured on their own.
@@ -378,8 +389,8 @@ fn build_provider(
             .clone()
             .or_else(|| env_list(presets::AWS_SECRET_KEY_ENV)),
     );
-    let has_aws_keys = matches!(aws_keys, (Some(_), Some(_)));
-    if api_key.is_none() && official && !has_aws_keys {
+    // Bedrock checks its own credentials (keys or an API key) below.
+    if api_key.is_none() && official && kind != ProviderKind::Bedrock {
         let hint = preset
             .and_then(|p| p.api_key_env.first())
             .map(|v| format!(" (or set {v})"))

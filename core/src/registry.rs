@@ -121,6 +121,36 @@ impl ProviderHandle {
     }
 }
 
+/// A provider whose settings from the environment are incomplete: every use fails with the
+/// configuration error it had, instead of failing the whole client at start-up.
+#[derive(Debug)]
+pub struct Misconfigured {
+    info: crate::error::ErrorInfo,
+}
+
+impl Misconfigured {
+    /// Remember `error` for every later use.
+    pub fn new(error: &Error) -> Self {
+        Misconfigured {
+            info: error.to_info(),
+        }
+    }
+}
+
+impl Provider for Misconfigured {
+    fn language_model(&self, _model_id: &str) -> Result<Arc<dyn LanguageModel>> {
+        Err(self.info.clone().into())
+    }
+
+    fn embedding_model(&self, _model_id: &str) -> Result<Arc<dyn EmbeddingModel>> {
+        Err(self.info.clone().into())
+    }
+
+    fn rerank_model(&self, _model_id: &str) -> Result<Arc<dyn RerankModel>> {
+        Err(self.info.clone().into())
+    }
+}
+
 /// A known OpenAI-compatible service without this endpoint gets a clear error instead of a
 /// 404 from the service. Unknown names (a gateway, a self-hosted server) are let through.
 fn refuse_known_gap(
