@@ -1,0 +1,81 @@
+package ditto_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	ditto "github.com/ditto-llm/ditto-llm/bindings/go"
+)
+
+// The network-free mock provider makes these examples runnable anywhere.
+
+func Example() {
+	c, err := ditto.New(ditto.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	r, err := c.GenerateText(context.Background(), ditto.TextRequest{Model: "mock:echo", Prompt: "Hi"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(r.Text, r.FinishReason)
+	// Output: echo: Hi stop
+}
+
+func ExampleClient_StreamText() {
+	c, err := ditto.New(ditto.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := c.StreamText(ctx, ditto.TextRequest{Model: "mock:echo", Prompt: "one two"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	for s.Next() {
+		if ev := s.Current(); ev.Type == "text-delta" {
+			fmt.Printf("[%s]", ev.Text)
+		}
+	}
+	if err := s.Err(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println()
+	// Output: [echo: ][one ][two]
+}
+
+func ExampleClient_StreamTextSeq() {
+	c, err := ditto.New(ditto.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	for ev, err := range c.StreamTextSeq(context.Background(), ditto.TextRequest{Model: "mock:echo", Prompt: "hello"}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if ev.Type == "finish" {
+			fmt.Println(ev.FinishReason, *ev.TotalUsage.OutputTokens)
+		}
+	}
+	// Output: stop 2
+}
+
+func ExampleError() {
+	c, err := ditto.New(ditto.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.GenerateText(context.Background(), ditto.TextRequest{Model: "mock:echo"}) // no prompt
+	var de *ditto.Error
+	fmt.Println(errors.Is(err, ditto.ErrInvalidRequest), errors.As(err, &de) && de.Kind == ditto.KindInvalidRequest)
+	// Output: true true
+}
