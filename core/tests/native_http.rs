@@ -1030,3 +1030,25 @@ async fn truncated_native_streams_fail_as_stream_errors() {
         );
     }
 }
+
+#[tokio::test]
+async fn vertex_embeddings_use_predict() {
+    let server = mock().await;
+    let ditto = client(&server, &["vertex"], &[]);
+    let r = ditto
+        .embed_many(ditto_llm::EmbedRequest::new(
+            "vertex:gemini-embedding-001",
+            vec!["one two".into(), "three".into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(r.embeddings.len(), 2);
+    assert_eq!(r.usage.input_tokens, Some(3));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 2, "one text per :predict call");
+    assert_eq!(
+        reqs[0].path,
+        "/v1/projects/proj-1/locations/us-central1/publishers/google/models/gemini-embedding-001:predict"
+    );
+    assert_eq!(reqs[0].body["instances"][0]["content"], "one two");
+}

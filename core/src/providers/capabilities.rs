@@ -56,7 +56,7 @@ pub const CAPABILITIES: &[Capabilities] = &[
     caps("azure", [Y, Y, Y, Y, Y, Y, Y, N, Y, Y]),
     caps("anthropic", [Y, Y, Y, Y, Y, Y, N, N, N, N]),
     caps("google", [Y, Y, Y, Y, Y, Y, Y, N, N, N]),
-    caps("vertex", [Y, Y, Y, Y, Y, Y, N, N, N, N]),
+    caps("vertex", [Y, Y, Y, Y, Y, Y, Y, N, N, N]),
     caps("cohere", [Y, Y, Y, Y, Y, N, Y, Y, N, N]),
     caps("bedrock", [Y, Y, Y, Y, Y, Y, Y, N, N, N]),
     caps("mistral", [Y, Y, Y, Y, Y, Y, Y, N, N, N]),

@@ -67,3 +67,72 @@ pub fn parse_embedding_response(
         warnings: Vec::new(),
     })
 }
+
+/// Most texts per Vertex `:predict` call (Gemini embedding models take one).
+pub const VERTEX_MAX_PER_CALL: usize = 1;
+
+/// The Vertex AI `:predict` body: `{"instances": [{"content", "task_type"?}], "parameters"}`.
+pub fn build_vertex_request(call: &EmbeddingCall) -> Value {
+    let task = option(&call.provider_options, &["vertex", "google"], "task_type").cloned();
+    let instances: Vec<Value> = call
+        .values
+        .iter()
+        .map(|text| {
+            let mut i = json!({"content": text});
+            if let Some(t) = &task {
+                i["task_type"] = t.clone();
+            }
+            i
+        })
+        .collect();
+    let mut body = json!({"instances": instances});
+    if let Some(d) = call.dimensions {
+        body["parameters"] = json!({"outputDimensionality": d});
+    }
+    body
+}
+
+/// Parse `{"predictions": [{"embeddings": {"values", "statistics": {"token_count"}}}]}`.
+pub fn parse_vertex_response(
+    provider: &str,
+    expected: usize,
+    body: &[u8],
+) -> Result<EmbeddingResponse> {
+    let v = parse_body(provider, body)?;
+    let preds = v
+        .get("predictions")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad_response(provider, "the response has no `predictions`", &v))?;
+    if preds.len() != expected {
+        return Err(bad_response(
+            provider,
+            format!("asked for {expected} embeddings, got {}", preds.len()),
+            &v,
+        ));
+    }
+    let mut tokens = None::<u64>;
+    let embeddings = preds
+        .iter()
+        .map(|p| {
+            if let Some(n) = p
+                .pointer("/embeddings/statistics/token_count")
+                .and_then(Value::as_f64)
+            {
+                tokens = Some(tokens.unwrap_or(0) + n as u64);
+            }
+            p.pointer("/embeddings/values")
+                .and_then(Value::as_array)
+                .and_then(|xs| xs.iter().map(|x| x.as_f64().map(|f| f as f32)).collect())
+                .ok_or_else(|| bad_response(provider, "an embedding is not a list of numbers", &v))
+        })
+        .collect::<Result<Vec<Vec<f32>>>>()?;
+    Ok(EmbeddingResponse {
+        embeddings,
+        usage: Usage {
+            input_tokens: tokens,
+            total_tokens: tokens,
+            ..Usage::default()
+        },
+        warnings: Vec::new(),
+    })
+}

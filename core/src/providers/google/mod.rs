@@ -14,7 +14,7 @@ pub mod request;
 pub mod response;
 pub mod stream;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::http::sse::SseLimits;
 use crate::http::{HttpClient, HttpRequest};
 use crate::model::{EmbeddingCall, EmbeddingModel, LanguageModel, ModelStream};
@@ -79,13 +79,8 @@ impl GoogleProvider {
         }
     }
 
-    /// An embedding model (Gemini API only).
+    /// An embedding model (`batchEmbedContents` on the Gemini API, `:predict` on Vertex AI).
     pub fn embedding_model(&self, model_id: &str) -> Result<GoogleEmbeddingModel> {
-        if self.api != GoogleApi::Gemini {
-            return Err(Error::invalid_request(format!(
-                "embeddings are only implemented for the Gemini API, not Vertex AI (asked for `{model_id}`)"
-            )));
-        }
         Ok(GoogleEmbeddingModel {
             provider: self.clone(),
             model_id: model_id.trim_start_matches("models/").to_owned(),
@@ -207,17 +202,32 @@ impl EmbeddingModel for GoogleEmbeddingModel {
     }
 
     fn max_embeddings_per_call(&self) -> usize {
-        embedding::MAX_PER_CALL
+        match self.provider.api {
+            GoogleApi::Gemini => embedding::MAX_PER_CALL,
+            GoogleApi::Vertex { .. } => embedding::VERTEX_MAX_PER_CALL,
+        }
     }
 
     async fn embed(&self, call: &EmbeddingCall) -> Result<EmbeddingResponse> {
         let p = &self.provider;
-        let body = embedding::build_embedding_request(&self.model_id, call);
-        let url = p.url(&self.model_id, "batchEmbedContents");
+        let vertex = matches!(p.api, GoogleApi::Vertex { .. });
+        let (body, method) = if vertex {
+            (embedding::build_vertex_request(call), "predict")
+        } else {
+            (
+                embedding::build_embedding_request(&self.model_id, call),
+                "batchEmbedContents",
+            )
+        };
+        let url = p.url(&self.model_id, method);
         let req = p.request(url, &body, &call.headers, call.max_retries);
         let resp = p.http.send(&req, &p.map_error()).await?;
         let bytes = resp.bytes().await?;
-        embedding::parse_embedding_response(p.metadata_key(), call.values.len(), &bytes)
+        if vertex {
+            embedding::parse_vertex_response(p.metadata_key(), call.values.len(), &bytes)
+        } else {
+            embedding::parse_embedding_response(p.metadata_key(), call.values.len(), &bytes)
+        }
     }
 }
 

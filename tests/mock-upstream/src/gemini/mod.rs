@@ -17,7 +17,11 @@ pub(crate) fn route(path: &str) -> Option<(&str, &str)> {
     let (model, method) = tail.rsplit_once(':')?;
     matches!(
         method,
-        "generateContent" | "streamGenerateContent" | "batchEmbedContents" | "embedContent"
+        "generateContent"
+            | "streamGenerateContent"
+            | "batchEmbedContents"
+            | "embedContent"
+            | "predict"
     )
     .then_some((model, method))
 }
@@ -34,6 +38,7 @@ pub(crate) fn handle(method: &Method, path: &str, body: &[u8], id: u64) -> Optio
     };
     let reply = match action {
         "batchEmbedContents" => embeddings(&request),
+        "predict" => predict(&request),
         "embedContent" => {
             let text = parts_text(request.pointer("/content/parts"));
             Reply::json(
@@ -126,6 +131,26 @@ fn embeddings(request: &Value) -> Reply {
         .map(|r| json!({"values": embed(&parts_text(r.pointer("/content/parts")), dims(r))}))
         .collect();
     Reply::json(StatusCode::OK, &json!({"embeddings": embeddings}))
+}
+
+/// Vertex AI `:predict` for embedding models.
+fn predict(request: &Value) -> Reply {
+    let Some(instances) = request.get("instances").and_then(Value::as_array) else {
+        return error(400, "instances is required");
+    };
+    let dims = request
+        .pointer("/parameters/outputDimensionality")
+        .and_then(Value::as_u64)
+        .map_or(8, |d| d.clamp(1, 4096) as usize);
+    let predictions: Vec<Value> = instances
+        .iter()
+        .map(|i| {
+            let text = i.get("content").and_then(Value::as_str).unwrap_or("");
+            json!({"embeddings": {"values": embed(text, dims),
+                "statistics": {"token_count": word_count(text), "truncated": false}}})
+        })
+        .collect();
+    Reply::json(StatusCode::OK, &json!({"predictions": predictions}))
 }
 
 fn parts_text(parts: Option<&Value>) -> String {
