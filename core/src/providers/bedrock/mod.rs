@@ -202,8 +202,16 @@ impl LanguageModel for BedrockModel {
             options.max_retries,
         )?;
         let resp = p.http.send(&req, &map_error).await?;
+        let headers = super::safe_headers(&resp.headers);
+        let response = crate::types::ResponseMetadata {
+            id: headers.get("x-amzn-requestid").cloned(),
+            model_id: Some(self.model_id.clone()),
+            timestamp: None,
+            headers,
+        };
         let decoder =
-            ConverseStreamDecoder::new(options.include_raw_chunks, wants_json_tool(options));
+            ConverseStreamDecoder::new(options.include_raw_chunks, wants_json_tool(options))
+                .with_response(response);
         Ok(ModelStream {
             warnings,
             events: decode_event_stream(

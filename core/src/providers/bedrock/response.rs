@@ -185,6 +185,7 @@ pub struct ConverseStreamDecoder {
     saw_stop: bool,
     usage: Option<Value>,
     metrics: Option<Value>,
+    response: ResponseMetadata,
     finished: bool,
 }
 
@@ -196,6 +197,12 @@ impl ConverseStreamDecoder {
             json_tool,
             ..Default::default()
         }
+    }
+
+    /// Report `response` (request id, model) in `finish-step`; the events do not carry them.
+    pub fn with_response(mut self, response: ResponseMetadata) -> Self {
+        self.response = response;
+        self
     }
 
     /// True once `finish-step` was emitted.
@@ -416,7 +423,7 @@ impl ConverseStreamDecoder {
             finish_reason: map_stop_reason(self.stop_reason.as_deref(), self.json_tool),
             raw_finish_reason: self.stop_reason.clone(),
             usage: usage_of(self.usage.as_ref()),
-            response: ResponseMetadata::default(),
+            response: std::mem::take(&mut self.response),
             provider_metadata: meta(&[("metrics", self.metrics.as_ref())]),
         });
         self.finished = true;
