@@ -2,7 +2,7 @@
 //! rounds so every figure is a ratio measured within one run. See docs/benchmarks.md.
 //!
 //! `cargo bench -p ditto-gateway --bench gateway -- [--round-ms N] [--rounds N] [--streams N]
-//! [--callgrind] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
+//! [--callgrind | --only-callgrind] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
 
 mod load;
 mod servers;
@@ -45,6 +45,7 @@ struct Opts {
     rounds: usize,
     streams: usize,
     callgrind: bool,
+    only_callgrind: bool,
     peers: bool,
 }
 
@@ -61,7 +62,10 @@ fn opts() -> Opts {
         round: Duration::from_millis(val("--round-ms", 700).clamp(100, 10_000)),
         rounds: val("--rounds", 5).clamp(1, 50) as usize,
         streams: val("--streams", 1000).clamp(1, 5000) as usize,
-        callgrind: args.iter().any(|a| a == "--callgrind"),
+        callgrind: args
+            .iter()
+            .any(|a| a == "--callgrind" || a == "--only-callgrind"),
+        only_callgrind: args.iter().any(|a| a == "--only-callgrind"),
         peers: args.iter().any(|a| a == "--peers"),
     }
 }
@@ -157,6 +161,10 @@ async fn bench(o: Opts) {
             key: Some("sk-bench-budget".into()),
         },
     ];
+    if o.only_callgrind {
+        callgrind(&cfg, &db, &mock_addr, &floor_addr).await;
+        return;
+    }
     let tick = load::tick_us();
     let body = chat_body(false);
     println!(
@@ -331,51 +339,40 @@ async fn bench(o: Opts) {
     drop((gw, floor, mock));
 }
 
-/// Instructions per request under callgrind: two runs with different request counts, so start-up
-/// cancels out.
-async fn callgrind(cfg: &std::path::Path, db: &std::path::Path, mock: &str, _floor: &str) {
-    if Command::new("valgrind").arg("--version").output().is_err() {
-        println!("\n(callgrind: valgrind not installed)");
-        return;
-    }
+/// Instructions per request of one server under callgrind: two runs with different request
+/// counts, so start-up and shutdown cancel out.
+async fn instructions(program: &[String], key: Option<&str>) -> f64 {
     let body = chat_body(false);
     let mut totals = Vec::new();
     for n in [200usize, 600] {
         let out =
             std::env::temp_dir().join(format!("ditto-gw-callgrind-{}-{n}.out", std::process::id()));
-        let (mut gw, addr) = spawn(Command::new("valgrind").args([
-            "--tool=callgrind",
-            &format!("--callgrind-out-file={}", out.display()),
-            env!("CARGO_BIN_EXE_ditto-gateway"),
-            "--config",
-            cfg.to_str().expect("path"),
-            "--store",
-            &format!("sqlite:{}", db.display()),
-            "--admin-token",
-            "bench-admin-token",
-        ]));
-        let t = Target {
-            name: "gw".into(),
-            addr,
-            pid: None,
-            key: Some("sk-bench-plain".into()),
-        };
-        let mut send = load::connect(&t.addr).await.expect("connect");
+        let mut cmd = Command::new("valgrind");
+        cmd.arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .args(program.iter().map(|a| a.replace("{n}", &n.to_string())));
+        let (mut proc, addr) = spawn(&mut cmd);
+        let mut send = load::connect(&addr).await.expect("connect");
         for _ in 0..n {
-            let req = hyper::Request::post("/v1/chat/completions")
-                .header("host", &t.addr)
-                .header("authorization", "Bearer sk-bench-plain")
-                .header("content-type", "application/json")
+            send.ready().await.expect("connection ready");
+            let mut req = hyper::Request::post("/v1/chat/completions")
+                .header("host", &addr)
+                .header("content-type", "application/json");
+            if let Some(k) = key {
+                req = req.header("authorization", format!("Bearer {k}"));
+            }
+            let req = req
                 .body(http_body_util::Full::new(body.clone()))
                 .expect("request");
             let resp = send.send_request(req).await.expect("send");
             let _ = http_body_util::BodyExt::collect(resp.into_body()).await;
         }
+        drop(send);
         // SIGTERM so callgrind writes its totals.
         let _ = Command::new("kill")
-            .args(["-TERM", &gw.0.id().to_string()])
+            .args(["-TERM", &proc.0.id().to_string()])
             .status();
-        let _ = gw.0.wait();
+        let _ = proc.0.wait();
         let text = std::fs::read_to_string(&out).unwrap_or_default();
         let total: u64 = text
             .lines()
@@ -388,8 +385,41 @@ async fn callgrind(cfg: &std::path::Path, db: &std::path::Path, mock: &str, _flo
             .unwrap_or(0);
         let _ = std::fs::remove_file(&out);
         totals.push(total);
-        let _ = mock;
     }
-    let per = totals[1].saturating_sub(totals[0]) as f64 / 400.0;
-    println!("\n## Instructions per request (callgrind, gateway, non-streaming, c=1)\n\n{per:.0} instructions/request");
+    totals[1].saturating_sub(totals[0]) as f64 / 400.0
+}
+
+/// Instructions per request under callgrind, gateway and floor.
+async fn callgrind(cfg: &std::path::Path, db: &std::path::Path, mock: &str, _floor: &str) {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("\n(callgrind: valgrind not installed)");
+        return;
+    }
+    let gw = instructions(
+        &[
+            env!("CARGO_BIN_EXE_ditto-gateway").to_string(),
+            "--config".into(),
+            cfg.display().to_string(),
+            "--store".into(),
+            format!("sqlite:{}", db.with_extension("cg{n}.db").display()),
+            "--admin-token".into(),
+            "bench-admin-token".into(),
+        ],
+        Some("sk-bench-plain"),
+    )
+    .await;
+    let me = std::env::current_exe().expect("exe");
+    let floor = instructions(
+        &[
+            me.display().to_string(),
+            "serve-floor".into(),
+            mock.to_string(),
+        ],
+        None,
+    )
+    .await;
+    println!("\n## Instructions per request (callgrind, non-streaming, c=1, keep-alive)\n");
+    println!("| target | instructions/request | vs floor |\n|---|---|---|");
+    println!("| floor | {floor:.0} | 1.00× |");
+    println!("| ditto-gateway | {gw:.0} | {:.2}× |", gw / floor.max(1.0));
 }
