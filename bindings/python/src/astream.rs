@@ -1,45 +1,50 @@
 //! The async `AsyncTextStream`: `async for ev in aclient.stream_text(...)`.
 //!
-//! The request is sent on the first `__anext__`. Each `__anext__` first polls the Rust stream
-//! without waiting and returns a completed future when an event is ready; otherwise the wait
-//! runs on the shared runtime. Cancelling a pending `__anext__` (task cancellation, timeouts)
-//! drops the Rust stream and closes the upstream connection; so do `aclose()`, leaving an
-//! `async with` block, and dropping the object (breaking out of the loop).
+//! The first `__anext__` starts a pump task on the shared runtime: it sends the request and
+//! reads the Rust stream into a bounded channel ([`PREFETCH`] events; a slow consumer slows the
+//! upstream read, nothing queues beyond that). `__anext__` takes a ready event without leaving
+//! the event loop's thread and only waits on the runtime when the channel is empty.
+//!
+//! Closing drops the channel's receiver, which ends the pump and drops the Rust stream, closing
+//! the upstream connection: cancelling a pending `__anext__` (task cancellation, timeouts),
+//! `aclose()`, leaving `async with`, or dropping the object (breaking out of the loop).
 
 use crate::aio;
 use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
 use crate::results::PyGenerateTextResult;
-use crate::runtime::{closed, guard, poll_now};
-use ditto_llm::{Ditto, StreamEvent, TextRequest, TextStream};
-use futures_util::StreamExt;
+use crate::runtime::{closed, guard, panic_message, runtime};
+use ditto_llm::stream::{StreamCollector, DEFAULT_MAX_COLLECTED_BYTES};
+use ditto_llm::{Ditto, Error, ErrorKind, StreamEvent, TextRequest};
+use futures_util::{FutureExt, StreamExt};
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
-use std::task::Poll;
-use tokio::sync::watch;
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::{mpsc, watch};
+
+/// Events read ahead of the consumer.
+const PREFETCH: usize = 16;
+
+type Item = ditto_llm::Result<StreamEvent>;
+type Events = mpsc::Receiver<Item>;
 
 #[derive(Debug)]
 enum State {
     NotStarted(Box<(Ditto, TextRequest)>),
-    Open(Box<TextStream>),
+    Open(Events),
     Busy,
     Closed,
 }
 
 type Shared = Arc<Mutex<State>>;
 
-/// Where a pending `__anext__` starts from.
-enum Source {
-    Start(Box<(Ditto, TextRequest)>),
-    Open(Box<TextStream>),
-}
-
 fn set(state: &Shared, value: State) {
     *state.lock().unwrap_or_else(|p| p.into_inner()) = value;
 }
 
-/// Marks the stream closed if a pending `__anext__` is dropped before finishing (cancelled).
+/// Marks the stream closed if a pending read is dropped before finishing (cancelled).
 struct CloseOnDrop(Shared);
 
 impl Drop for CloseOnDrop {
@@ -49,6 +54,50 @@ impl Drop for CloseOnDrop {
             *guard = State::Closed;
         }
     }
+}
+
+/// Send the request and forward the stream's items until it ends or the receiver is gone.
+async fn pump_items(start: Box<(Ditto, TextRequest)>, tx: &mpsc::Sender<Item>) {
+    let (client, request) = *start;
+    let opened = tokio::select! {
+        biased;
+        () = tx.closed() => return,
+        opened = client.stream_text(request) => opened,
+    };
+    let mut stream = match opened {
+        Ok(stream) => stream,
+        Err(e) => {
+            let _ = tx.send(Err(e)).await;
+            return;
+        }
+    };
+    loop {
+        let item = tokio::select! {
+            biased;
+            () = tx.closed() => return,
+            item = stream.next() => item,
+        };
+        let Some(item) = item else { return };
+        let last = item.is_err();
+        if tx.send(item).await.is_err() || last {
+            return;
+        }
+    }
+}
+
+fn start_pump(start: Box<(Ditto, TextRequest)>) -> Events {
+    let (tx, rx) = mpsc::channel(PREFETCH);
+    runtime().spawn(async move {
+        if let Err(panic) = AssertUnwindSafe(pump_items(start, &tx))
+            .catch_unwind()
+            .await
+        {
+            let _ = tx
+                .send(Err(Error::internal(panic_message(panic.as_ref()))))
+                .await;
+        }
+    });
+    rx
 }
 
 /// An async stream of `StreamEvent`s.
@@ -68,32 +117,34 @@ impl PyAsyncTextStream {
         }
     }
 
-    fn take(&self) -> PyResult<State> {
+    /// The event receiver, marking the stream busy; `None` once closed.
+    fn take(&self, what: &str) -> PyResult<Option<Events>> {
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match std::mem::replace(&mut *guard, State::Busy) {
-            State::Busy => Err(PyRuntimeError::new_err(
-                "anext(): another anext() of this stream is still pending",
-            )),
+            State::Open(rx) => Ok(Some(rx)),
+            State::NotStarted(start) => Ok(Some(start_pump(start))),
             State::Closed => {
                 *guard = State::Closed;
-                Ok(State::Closed)
+                Ok(None)
             }
-            other => Ok(other),
+            State::Busy => Err(PyRuntimeError::new_err(format!(
+                "{what}: another read of this stream is still pending"
+            ))),
         }
     }
 
-    /// Store the stream back (or close it) after one item.
+    /// Store the receiver back (or close) after one item.
     fn settle(
         state: &Shared,
-        stream: Box<TextStream>,
-        item: Option<ditto_llm::Result<StreamEvent>>,
+        rx: Events,
+        item: Option<Item>,
     ) -> ditto_llm::Result<Option<StreamEvent>> {
         match item {
             Some(Ok(event)) => {
                 let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
-                // A cancelled anext() closed the stream meanwhile: drop it, do not reopen.
+                // Closed meanwhile (cancelled, aclose()): drop the receiver, do not reopen.
                 if matches!(*guard, State::Busy) {
-                    *guard = State::Open(stream);
+                    *guard = State::Open(rx);
                 }
                 Ok(Some(event))
             }
@@ -108,13 +159,8 @@ impl PyAsyncTextStream {
         }
     }
 
-    fn settle_closed(state: &Shared) -> ditto_llm::Result<Option<StreamEvent>> {
-        set(state, State::Closed);
-        Ok(None)
-    }
-
     fn close_now(&self) {
-        // A pending read sees the signal, drops the stream and ends; otherwise close here.
+        // A pending read sees the signal and ends; otherwise the receiver is dropped here.
         self.closing.send_replace(true);
         set(&self.state, State::Closed);
     }
@@ -135,41 +181,29 @@ impl PyAsyncTextStream {
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let source = match self.take()? {
-                State::Closed => return aio::ready(py, Err(PyStopAsyncIteration::new_err(()))),
-                State::Open(mut stream) => {
-                    if let Poll::Ready(item) = poll_now(&mut stream.next()) {
-                        let item = Self::settle(&self.state, stream, item);
-                        let value = item
-                            .map_err(|e| to_py_err(&e))
-                            .and_then(|i| to_event(py, i));
-                        return aio::ready(py, value);
-                    }
-                    Source::Open(stream)
-                }
-                State::NotStarted(start) => Source::Start(start),
-                State::Busy => return Err(PyRuntimeError::new_err("anext(): the stream is busy")),
+            let Some(mut rx) = self.take("anext()")? else {
+                return aio::ready(py, Err(PyStopAsyncIteration::new_err(())));
             };
+            let ready = match rx.try_recv() {
+                Ok(item) => Some(Some(item)),
+                Err(TryRecvError::Disconnected) => Some(None),
+                Err(TryRecvError::Empty) => None,
+            };
+            if let Some(item) = ready {
+                let value = Self::settle(&self.state, rx, item)
+                    .map_err(|e| to_py_err(&e))
+                    .and_then(|i| to_event(py, i));
+                return aio::ready(py, value);
+            }
             let closer = CloseOnDrop(self.state.clone());
             let closing = self.closing.subscribe();
             let work = async move {
-                let mut stream = match source {
-                    Source::Open(stream) => stream,
-                    Source::Start(start) => {
-                        let (client, request) = *start;
-                        tokio::select! {
-                            biased;
-                            () = closed(closing.clone()) => return Self::settle_closed(&closer.0),
-                            opened = client.stream_text(request) => Box::new(opened?),
-                        }
-                    }
-                };
                 let item = tokio::select! {
                     biased;
-                    item = stream.next() => item,
+                    item = rx.recv() => item,
                     () = closed(closing) => None,
                 };
-                Self::settle(&closer.0, stream, item)
+                Self::settle(&closer.0, rx, item)
             };
             let state = self.state.clone();
             let on_cancel: aio::OnCancel = Box::new(move || set(&state, State::Closed));
@@ -182,33 +216,24 @@ impl PyAsyncTextStream {
     /// 32 MiB, with a warning beyond). Events already read are not included.
     fn collect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let source = match self.take()? {
-                State::Open(stream) => Source::Open(stream),
-                State::NotStarted(start) => Source::Start(start),
-                State::Closed => {
-                    return Err(PyRuntimeError::new_err("collect(): the stream is closed"))
-                }
-                State::Busy => {
-                    return Err(PyRuntimeError::new_err(
-                        "collect(): another read of this stream is still pending",
-                    ))
-                }
+            let Some(mut rx) = self.take("collect()")? else {
+                return Err(PyRuntimeError::new_err("collect(): the stream is closed"));
             };
             let closer = CloseOnDrop(self.state.clone());
             let closing = self.closing.subscribe();
             let work = async move {
-                let stream = match source {
-                    Source::Open(stream) => stream,
-                    Source::Start(start) => {
-                        let (client, request) = *start;
-                        Box::new(client.stream_text(request).await?)
+                let drain = async {
+                    let mut collector = StreamCollector::new(DEFAULT_MAX_COLLECTED_BYTES);
+                    while let Some(item) = rx.recv().await {
+                        collector.push(item?);
                     }
+                    Ok(collector.finish())
                 };
                 let collected = tokio::select! {
                     biased;
-                    out = stream.collect_result() => out,
-                    () = closed(closing) => Err(ditto_llm::Error::new(
-                        ditto_llm::ErrorKind::Cancelled,
+                    out = drain => out,
+                    () = closed(closing) => Err(Error::new(
+                        ErrorKind::Cancelled,
                         "collect(): the stream was closed",
                     )),
                 };
