@@ -64,34 +64,39 @@ func rawJSON(t *testing.T, data []byte) any {
 	return v
 }
 
-// requestFromCase turns the case's TextRequest JSON into the Go request type, so the
-// comparison covers the Go types too.
+// requestFromCase turns the case's TextRequest JSON into the Go request type (rejecting fields
+// the Go type lacks), so the comparison covers the Go types too.
 func requestFromCase(t *testing.T, raw map[string]any) TextRequest {
 	t.Helper()
 	var req TextRequest
-	rest := map[string]any{}
-	for k, v := range raw {
-		if k != "tools" {
-			rest[k] = v
-		}
-	}
-	data, _ := json.Marshal(rest)
-	if err := json.Unmarshal(data, &req); err != nil {
-		t.Fatalf("case request %s: %v", data, err)
-	}
-	for _, tool := range raw["tools"].([]any) {
-		tm := tool.(map[string]any)
-		req.Tools = append(req.Tools, Tool{Name: tm["name"].(string), Description: str(tm["description"]), InputSchema: tm["input_schema"]})
+	dec := json.NewDecoder(strings.NewReader(mustJSON(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		t.Fatalf("case request %s: %v", mustJSON(raw), err)
 	}
 	return req
 }
 
-func str(v any) string {
-	s, _ := v.(string)
-	return s
+// runCase replays one case and checks that its requests reached the mock with credentials.
+func runCase(t *testing.T, m *mock, c confCase) map[string]any {
+	out := replay(t, m, c)
+	sent := m.requests(t, c.name)
+	if len(sent) == 0 {
+		t.Fatalf("%s: no request reached the mock", c.name)
+	}
+	for _, r := range sent {
+		authed := false
+		for _, h := range []string{"authorization", "x-api-key", "x-goog-api-key", "api-key"} {
+			authed = authed || r.Headers[h] != ""
+		}
+		if r.Method != "POST" || !authed {
+			t.Fatalf("%s: %s %s without credentials (%v)", c.name, r.Method, r.Path, r.Headers)
+		}
+	}
+	return out
 }
 
-func runCase(t *testing.T, m *mock, c confCase) map[string]any {
+func replay(t *testing.T, m *mock, c confCase) map[string]any {
 	step := map[string]any{"fixture": c.fixture}
 	if c.status != 0 {
 		step["status"] = c.status
@@ -121,9 +126,6 @@ func runCase(t *testing.T, m *mock, c confCase) map[string]any {
 		}
 		data, _ := json.Marshal(map[string]any{"embeddings": wide, "usage": r.Usage})
 		return rawJSON(t, data).(map[string]any)
-	}
-	if c.request["tools"] == nil {
-		c.request["tools"] = []any{}
 	}
 	req := requestFromCase(t, c.request)
 	if !c.stream {
@@ -160,43 +162,58 @@ func compareSnapshot(t *testing.T, path string, actual map[string]any) {
 	}
 }
 
+// ownFolders are the folders of our own recordings, as in core/tests/conformance.rs: OpenAI
+// (at least 10 cases) and the native wire formats (at least 2 each).
+var ownFolders = map[string]int{
+	"openai": 10, "anthropic": 2, "google": 2, "cohere": 2, "bedrock": 2, "openai-responses": 2,
+}
+
 func TestConformanceOwnRecordings(t *testing.T) {
 	m := startMock(t)
-	root := filepath.Join(repoRoot(t), "tests", "fixtures", "openai")
-	entries, err := os.ReadDir(root)
-	if err != nil {
-		t.Fatal(err)
+	folders := make([]string, 0, len(ownFolders))
+	for f := range ownFolders {
+		folders = append(folders, f)
 	}
-	names := []string{}
-	for _, e := range entries {
-		if _, err := os.Stat(filepath.Join(root, e.Name(), "case.json")); err == nil {
-			names = append(names, e.Name())
+	sort.Strings(folders)
+	for _, folder := range folders {
+		root := filepath.Join(repoRoot(t), "tests", "fixtures", folder)
+		entries, err := os.ReadDir(root)
+		if err != nil {
+			t.Fatalf("%s: %v", folder, err)
 		}
-	}
-	sort.Strings(names)
-	if len(names) < 10 {
-		t.Fatalf("expected at least 10 cases, found %d", len(names))
-	}
-	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(root, name, "case.json"))
-			if err != nil {
-				t.Fatal(err)
+		names := []string{}
+		for _, e := range entries {
+			if _, err := os.Stat(filepath.Join(root, e.Name(), "case.json")); err == nil {
+				names = append(names, e.Name())
 			}
-			var spec struct {
-				Request map[string]any    `json:"request"`
-				Fixture string            `json:"fixture"`
-				Status  int               `json:"status"`
-				Headers map[string]string `json:"headers"`
-				Stream  bool              `json:"stream"`
-			}
-			if err := json.Unmarshal(data, &spec); err != nil {
-				t.Fatal(err)
-			}
-			c := confCase{name: name, fixture: fmt.Sprintf("openai/%s/%s", name, spec.Fixture),
-				status: spec.Status, headers: spec.Headers, request: spec.Request, stream: spec.Stream}
-			compareSnapshot(t, filepath.Join(root, name, "expected.json"), runCase(t, m, c))
-		})
+		}
+		sort.Strings(names)
+		if len(names) < ownFolders[folder] {
+			t.Fatalf("%s: expected at least %d cases, found %d", folder, ownFolders[folder], len(names))
+		}
+		for _, name := range names {
+			t.Run(folder+"/"+name, func(t *testing.T) {
+				data, err := os.ReadFile(filepath.Join(root, name, "case.json"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var spec struct {
+					Request   map[string]any    `json:"request"`
+					Fixture   string            `json:"fixture"`
+					Status    int               `json:"status"`
+					Headers   map[string]string `json:"headers"`
+					Stream    bool              `json:"stream"`
+					Configure string            `json:"configure"`
+				}
+				if err := json.Unmarshal(data, &spec); err != nil {
+					t.Fatal(err)
+				}
+				c := confCase{name: folder + "-" + name, fixture: fmt.Sprintf("%s/%s/%s", folder, name, spec.Fixture),
+					status: spec.Status, headers: spec.Headers, request: spec.Request, stream: spec.Stream,
+					configure: spec.Configure}
+				compareSnapshot(t, filepath.Join(root, name, "expected.json"), runCase(t, m, c))
+			})
+		}
 	}
 }
 

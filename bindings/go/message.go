@@ -9,6 +9,25 @@ type Message struct {
 	ProviderOptions map[string]map[string]any `json:"provider_options,omitempty"`
 }
 
+// UnmarshalJSON also accepts a plain string as content (one text part).
+func (m *Message) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Role            string                    `json:"role"`
+		Content         json.RawMessage           `json:"content"`
+		ProviderOptions map[string]map[string]any `json:"provider_options"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*m = Message{Role: w.Role, ProviderOptions: w.ProviderOptions}
+	var text string
+	if json.Unmarshal(w.Content, &text) == nil {
+		m.Content = []Part{TextPart(text)}
+		return nil
+	}
+	return json.Unmarshal(w.Content, &m.Content)
+}
+
 // Part is one piece of a message: "text", "image", "file", "reasoning", "tool-call" or
 // "tool-result" (Type), with the fields of that type set.
 type Part struct {

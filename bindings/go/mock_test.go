@@ -121,6 +121,7 @@ func (m *mock) scenario(t testing.TB, key string, steps ...map[string]any) {
 }
 
 type recorded struct {
+	Method  string            `json:"method"`
 	Path    string            `json:"path"`
 	Headers map[string]string `json:"headers"`
 	Body    map[string]any    `json:"body"`
