@@ -320,3 +320,18 @@ mod fuzz {
         }
     }
 }
+
+#[test]
+fn document_citations_become_document_sources() {
+    let body = json!({"id": "m", "model": "c", "content": [{"type": "text", "text": "per the doc",
+        "citations": [{"type": "page_location", "cited_text": "x", "document_index": 0, "document_title": "Report",
+            "start_page_number": 1, "end_page_number": 2},
+          {"type": "page_location", "cited_text": "y", "document_index": 0, "document_title": "Report",
+            "start_page_number": 3, "end_page_number": 4}]}],
+        "stop_reason": "end_turn", "usage": {"input_tokens": 1, "output_tokens": 1}});
+    let r = parse_messages_response(body.to_string().as_bytes(), false).unwrap();
+    assert_eq!(r.sources.len(), 1);
+    assert!(
+        matches!(&r.sources[0], Source::Document { title, media_type, .. } if title == "Report" && media_type == "application/pdf")
+    );
+}

@@ -298,6 +298,12 @@ fn file_block(file: &FilePart) -> Result<Value> {
     if let Some(name) = &file.filename {
         block["title"] = name.clone().into();
     }
+    // `citations: {"enabled": true}`, `context` and `title` are document options.
+    for key in ["citations", "context", "title"] {
+        if let Some(v) = file.provider_options.value("anthropic", key) {
+            block[key] = v.clone();
+        }
+    }
     Ok(with_cache(block, &file.provider_options))
 }
 

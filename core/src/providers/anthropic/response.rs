@@ -75,17 +75,51 @@ pub fn metadata(
     wrap_metadata("anthropic", meta)
 }
 
-/// A web search result or a citation as a URL source, once per URL.
+/// A web search result or a citation as a source, once each: URL citations and results as
+/// URL sources, document citations (`char_location`, `page_location`,
+/// `content_block_location`) as document sources.
 pub fn url_source(item: &Value, seen: &mut HashSet<String>) -> Option<Source> {
-    let url = item.get("url").and_then(Value::as_str)?;
-    if seen.len() >= crate::providers::common::MAX_SOURCES || !seen.insert(url.to_owned()) {
+    if seen.len() >= crate::providers::common::MAX_SOURCES {
         return None;
     }
-    Some(Source::Url {
+    if let Some(url) = item.get("url").and_then(Value::as_str) {
+        if !seen.insert(url.to_owned()) {
+            return None;
+        }
+        return Some(Source::Url {
+            id: format!("source-{}", seen.len() - 1),
+            url: url.to_owned(),
+            title: item.get("title").and_then(Value::as_str).map(str::to_owned),
+            provider_metadata: None,
+        });
+    }
+    let kind = item.get("type").and_then(Value::as_str)?;
+    let media_type = match kind {
+        "char_location" => "text/plain",
+        "page_location" => "application/pdf",
+        "content_block_location" => "text/plain",
+        _ => return None,
+    };
+    let index = item
+        .get("document_index")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if !seen.insert(format!("document:{index}")) {
+        return None;
+    }
+    let title = item
+        .get("document_title")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("document {index}"));
+    let mut meta = Map::new();
+    meta.insert("document_index".into(), index.into());
+    Some(Source::Document {
         id: format!("source-{}", seen.len() - 1),
-        url: url.to_owned(),
-        title: item.get("title").and_then(Value::as_str).map(str::to_owned),
-        provider_metadata: None,
+        media_type: media_type.into(),
+        title,
+        filename: None,
+        provider_metadata: wrap_metadata("anthropic", meta),
     })
 }
 
