@@ -65,6 +65,29 @@ impl SqliteStore {
     }
 }
 
+/// Run `f` in a transaction whose BEGIN/COMMIT statements are prepared once (a plain
+/// `transaction()` parses them on every call, which shows in the per-request cost).
+fn in_tx<T>(
+    conn: &Connection,
+    f: impl FnOnce(&Connection) -> rusqlite::Result<T>,
+) -> StoreResult<T> {
+    conn.prepare_cached("BEGIN")
+        .and_then(|mut s| s.execute([]))
+        .map_err(err)?;
+    match f(conn) {
+        Ok(v) => {
+            conn.prepare_cached("COMMIT")
+                .and_then(|mut s| s.execute([]))
+                .map_err(err)?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(err(e))
+        }
+    }
+}
+
 fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
@@ -194,36 +217,40 @@ impl Store for SqliteStore {
     }
 
     fn settle(&self, reservation_id: Option<&str>, key_id: &str, tokens: u64) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(err)?;
-        if let Some(id) = reservation_id {
-            tx.prepare_cached("DELETE FROM reservations WHERE id = ?1")
-                .and_then(|mut s| s.execute([id]))
-                .map_err(err)?;
+        let conn = self.conn();
+        let update = |c: &Connection| {
+            c.prepare_cached(
+                "UPDATE keys SET spent_tokens = spent_tokens + ?1, requests = requests + 1 WHERE id = ?2",
+            )?
+            .execute(params![to_i64(tokens), key_id])
+        };
+        match reservation_id {
+            // One statement commits atomically on its own.
+            None => update(&conn).map(|_| ()).map_err(err),
+            Some(id) => in_tx(&conn, |c| {
+                c.prepare_cached("DELETE FROM reservations WHERE id = ?1")?
+                    .execute([id])?;
+                update(c).map(|_| ())
+            }),
         }
-        tx.prepare_cached(
-            "UPDATE keys SET spent_tokens = spent_tokens + ?1, requests = requests + 1 WHERE id = ?2",
-        )
-        .and_then(|mut s| s.execute(params![to_i64(tokens), key_id]))
-        .map_err(err)?;
-        tx.commit().map_err(err)
     }
 
     fn add_usage(&self, items: &[(String, u64, u64)]) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(err)?;
-        {
-            let mut stmt = tx
-                .prepare_cached(
-                    "UPDATE keys SET spent_tokens = spent_tokens + ?1, requests = requests + ?2 WHERE id = ?3",
-                )
-                .map_err(err)?;
+        let conn = self.conn();
+        let write = |c: &Connection| {
+            let mut stmt = c.prepare_cached(
+                "UPDATE keys SET spent_tokens = spent_tokens + ?1, requests = requests + ?2 WHERE id = ?3",
+            )?;
             for (id, tokens, requests) in items {
-                stmt.execute(params![to_i64(*tokens), to_i64(*requests), id])
-                    .map_err(err)?;
+                stmt.execute(params![to_i64(*tokens), to_i64(*requests), id])?;
             }
+            Ok(())
+        };
+        if items.len() == 1 {
+            write(&conn).map_err(err)
+        } else {
+            in_tx(&conn, write)
         }
-        tx.commit().map_err(err)
     }
 
     fn release(&self, reservation_id: &str) -> StoreResult<()> {
