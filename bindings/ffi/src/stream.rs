@@ -38,17 +38,14 @@ impl Drop for DittoStream {
     }
 }
 
-/// Run the stream, sending each event (or the one error) as JSON.
+/// Run the stream, sending each event (or the one error) as JSON. A full queue makes this wait;
+/// a dropped receiver ends it.
 async fn pump(ditto: Ditto, request: TextRequest, tx: mpsc::Sender<Outcome>) {
-    let send = |item: Outcome| {
-        let tx = tx.clone();
-        async move { tx.send(item).await.is_ok() }
-    };
     let work = async {
         let mut stream = match ditto.stream_text(request).await {
             Ok(s) => s,
             Err(e) => {
-                send((DITTO_ERROR, Some(error_json(&e)))).await;
+                let _ = tx.send((DITTO_ERROR, Some(error_json(&e)))).await;
                 return;
             }
         };
@@ -63,13 +60,15 @@ async fn pump(ditto: Ditto, request: TextRequest, tx: mpsc::Sender<Outcome>) {
                 },
                 Err(e) => ((DITTO_ERROR, Some(error_json(&e))), true),
             };
-            if !send(outcome).await || last {
+            if tx.send(outcome).await.is_err() || last {
                 return;
             }
         }
     };
     if let Err(panic) = AssertUnwindSafe(work).catch_unwind().await {
-        send((DITTO_PANIC, Some(panic_json(panic.as_ref())))).await;
+        let _ = tx
+            .send((DITTO_PANIC, Some(panic_json(panic.as_ref()))))
+            .await;
     }
 }
 
