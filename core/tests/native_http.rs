@@ -1052,3 +1052,38 @@ async fn vertex_embeddings_use_predict() {
     );
     assert_eq!(reqs[0].body["instances"][0]["content"], "one two");
 }
+
+#[tokio::test]
+async fn base_urls_with_a_version_path_are_tolerated() {
+    let server = mock().await;
+    let ditto = ditto_llm::Ditto::builder()
+        .provider(
+            "anthropic",
+            ditto_llm::ProviderConfig::new()
+                .kind(ditto_llm::ProviderKind::Anthropic)
+                .base_url(format!("{}/v1/", server.base_url()))
+                .api_key("k"),
+        )
+        .provider(
+            "google",
+            ditto_llm::ProviderConfig::new()
+                .kind(ditto_llm::ProviderKind::Google)
+                .base_url(format!("{}/v1beta", server.base_url()))
+                .api_key("k"),
+        )
+        .build()
+        .unwrap();
+    for model in ["anthropic:claude", "google:gemini-2.5-flash"] {
+        let r = ditto
+            .generate_text(TextRequest::new(model).prompt("v"))
+            .await
+            .unwrap();
+        assert_eq!(r.text, "echo: v", "{model}");
+    }
+    let reqs = server.requests();
+    assert_eq!(reqs[0].path, "/v1/messages");
+    assert_eq!(
+        reqs[1].path,
+        "/v1beta/models/gemini-2.5-flash:generateContent"
+    );
+}

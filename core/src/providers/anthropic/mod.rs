@@ -56,9 +56,20 @@ impl AnthropicProvider {
         if !plan.betas.is_empty() {
             auth.push(("anthropic-beta", plan.betas.join(",")));
         }
+        // The convention is a base URL without the version; tolerate one that has it.
+        let path = if self
+            .settings
+            .base_url
+            .trim_end_matches('/')
+            .ends_with("/v1")
+        {
+            "/messages"
+        } else {
+            "/v1/messages"
+        };
         post_json(
             &self.settings,
-            self.settings.url("/v1/messages"),
+            self.settings.url(path),
             &plan.body,
             &auth,
             &options.headers,

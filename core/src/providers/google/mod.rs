@@ -104,6 +104,14 @@ impl GoogleProvider {
 
     fn url(&self, model_id: &str, method: &str) -> String {
         let path = match &self.api {
+            // The convention is a base URL without the version; tolerate one that has it.
+            GoogleApi::Gemini
+                if ["/v1beta", "/v1"]
+                    .iter()
+                    .any(|v| self.settings.base_url.trim_end_matches('/').ends_with(v)) =>
+            {
+                format!("/models/{model_id}:{method}")
+            }
             GoogleApi::Gemini => format!("/v1beta/models/{model_id}:{method}"),
             GoogleApi::Vertex { project, location } => format!(
                 "/v1/projects/{project}/locations/{location}/publishers/google/models/{model_id}:{method}"
