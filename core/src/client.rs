@@ -427,24 +427,33 @@ fn build_provider(
             )))
         }
         ProviderKind::Bedrock => {
-            let auth = match aws_keys {
-                (Some(access_key_id), Some(secret_access_key)) => BedrockAuth::SigV4(AwsCredentials {
-                    access_key_id,
-                    secret_access_key,
-                    session_token: config
-                        .session_token
-                        .clone()
-                        .or_else(|| env_list(presets::AWS_SESSION_TOKEN_ENV)),
-                }),
-                (Some(_), None) | (None, Some(_)) => {
+            let no_keys = matches!(aws_keys, (None, None)) && settings.api_key.is_none();
+            let shared_file = if read_env && no_keys {
+                bedrock::credentials::from_shared_file()
+            } else {
+                None
+            };
+            let auth = match (aws_keys, shared_file) {
+                ((Some(access_key_id), Some(secret_access_key)), _) => {
+                    BedrockAuth::SigV4(AwsCredentials {
+                        access_key_id,
+                        secret_access_key,
+                        session_token: config
+                            .session_token
+                            .clone()
+                            .or_else(|| env_list(presets::AWS_SESSION_TOKEN_ENV)),
+                    })
+                }
+                ((Some(_), None) | (None, Some(_)), _) => {
                     return Err(Error::config(format!(
                         "providers.{name}: give both access_key_id and secret_access_key (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
                     )))
                 }
-                (None, None) if settings.api_key.is_some() => BedrockAuth::Bearer,
-                (None, None) => {
+                ((None, None), _) if settings.api_key.is_some() => BedrockAuth::Bearer,
+                ((None, None), Some(creds)) => BedrockAuth::SigV4(creds),
+                ((None, None), None) => {
                     return Err(Error::config(format!(
-                        "providers.{name} needs AWS credentials (access_key_id + secret_access_key, or AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY) or a Bedrock API key (api_key or AWS_BEARER_TOKEN_BEDROCK)"
+                        "providers.{name} needs AWS credentials (access_key_id + secret_access_key, AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY, or a profile in the shared credentials file) or a Bedrock API key (api_key or AWS_BEARER_TOKEN_BEDROCK)"
                     )))
                 }
             };

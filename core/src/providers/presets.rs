@@ -223,7 +223,9 @@ impl Preset {
             ProviderKind::Azure => {
                 Self::env(AZURE_RESOURCE_ENV).is_some() || Self::env(AZURE_ENDPOINT_ENV).is_some()
             }
-            ProviderKind::Bedrock => Self::env(AWS_ACCESS_KEY_ENV).is_some(),
+            ProviderKind::Bedrock => {
+                Self::env(AWS_ACCESS_KEY_ENV).is_some() || Self::env(&["AWS_PROFILE"]).is_some()
+            }
             _ => false,
         };
         base || extra || (self.key_required && Self::env(self.api_key_env).is_some())

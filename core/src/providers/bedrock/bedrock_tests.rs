@@ -279,3 +279,17 @@ fn converse_stream_usage_after_stop_and_reasoning_signature() {
     let r = parse_converse_response(json!({"output": {"message": {"content": [{"text": "x"}]}}, "stopReason": "guardrail_intervened"}).to_string().as_bytes(), false).unwrap();
     assert_eq!(r.finish_reason, FinishReason::ContentFilter);
 }
+
+#[test]
+fn shared_credentials_profiles() {
+    let text = "[default]\naws_access_key_id = AKIDDEF\naws_secret_access_key = s1\n\n[profile dev]\n# comment\naws_access_key_id=AKIDDEV\naws_secret_access_key=s2\naws_session_token = t2\n[partial]\naws_access_key_id = X\n";
+    let d = super::credentials::parse_profile(text, "default").unwrap();
+    assert_eq!(
+        (d.access_key_id.as_str(), d.session_token),
+        ("AKIDDEF", None)
+    );
+    let dev = super::credentials::parse_profile(text, "dev").unwrap();
+    assert_eq!(dev.session_token.as_deref(), Some("t2"));
+    assert!(super::credentials::parse_profile(text, "partial").is_none());
+    assert!(super::credentials::parse_profile(text, "missing").is_none());
+}

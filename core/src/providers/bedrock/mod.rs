@@ -3,6 +3,7 @@
 //! (`sigv4`, hand-written over the `sha2` crate) or carry a Bedrock API key as a bearer token.
 //! The event-stream framing is decoded by `eventstream` (bounded, fuzzed).
 
+pub mod credentials;
 pub mod embedding;
 pub mod eventstream;
 pub mod request;
