@@ -9,6 +9,32 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+/// The passthrough HTTP client: hyper's pooled client over rustls (HTTP and HTTPS).
+pub type UpstreamClient = hyper_util::client::legacy::Client<
+    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
+    http_body_util::Full<bytes::Bytes>,
+>;
+
+/// A pooled keep-alive client with `TCP_NODELAY` and a connect timeout.
+fn upstream_client(connect_timeout: Duration) -> Result<UpstreamClient, String> {
+    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(connect_timeout));
+    http.enforce_http(false);
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_native_roots()
+        .map_err(|e| format!("cannot load the system's TLS root certificates: {e}"))?
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Ok(
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(1024)
+            .build(https),
+    )
+}
+
 /// How a backend is reached.
 #[derive(Debug)]
 pub enum BackendKind {
@@ -20,8 +46,8 @@ pub enum BackendKind {
         base_path: String,
         /// Injected query parameters, encoded once (`a=1&b=2`).
         extra_query: Option<String>,
-        /// Pooled keep-alive client (TCP_NODELAY).
-        client: reqwest::Client,
+        /// Pooled keep-alive client (TCP_NODELAY, HTTP/1.1, TLS by rustls).
+        client: UpstreamClient,
     },
     /// A native provider through the core's adapters; models are `<backend name>:<model>`.
     Provider {
@@ -93,13 +119,7 @@ impl Backend {
                         .collect::<Vec<_>>()
                         .join("&")
                 }),
-                client: reqwest::Client::builder()
-                    .tcp_nodelay(true)
-                    .connect_timeout(timeouts.connect)
-                    .pool_idle_timeout(Duration::from_secs(90))
-                    .pool_max_idle_per_host(1024)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .build()
+                client: upstream_client(timeouts.connect)
                     .map_err(|e| format!("backends.{}: {e}", c.name))?,
             },
             (_, Some(provider)) => {

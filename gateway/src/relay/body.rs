@@ -61,7 +61,7 @@ impl Settle {
 
 /// The relayed body stream.
 pub struct RelayBody {
-    inner: BoxStream<'static, reqwest::Result<Bytes>>,
+    inner: BoxStream<'static, Result<Bytes, hyper::Error>>,
     watch: Watch,
     settle: Settle,
     deadline: Pin<Box<tokio::time::Sleep>>,
@@ -81,14 +81,14 @@ impl std::fmt::Debug for RelayBody {
 impl RelayBody {
     /// Relay `response`'s body.
     pub fn new(
-        response: reqwest::Response,
+        response: hyper::Response<hyper::body::Incoming>,
         watch: Watch,
         settle: Settle,
         deadline: tokio::time::Instant,
         permits: Permits,
     ) -> Self {
         RelayBody {
-            inner: response.bytes_stream().boxed(),
+            inner: http_body_util::BodyExt::into_data_stream(response.into_body()).boxed(),
             watch,
             settle,
             deadline: Box::pin(tokio::time::sleep_until(deadline)),
@@ -178,7 +178,7 @@ impl Stream for RelayBody {
                 }
                 Poll::Ready(Some(Err(e))) => {
                     this.fail();
-                    tracing::warn!(error = %e.without_url(), "upstream body failed");
+                    tracing::warn!(error = %e, "upstream body failed");
                     return Poll::Ready(Some(Err(std::io::Error::other("upstream body failed"))));
                 }
                 Poll::Ready(None) => {

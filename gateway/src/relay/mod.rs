@@ -71,8 +71,10 @@ fn upstream_headers(p: &Prepared) -> HeaderMap {
 }
 
 /// Map a send failure to 502 / 504.
-fn send_error(e: &reqwest::Error, backend: &str) -> ApiError {
-    if e.is_timeout() {
+fn send_error(e: &hyper_util::client::legacy::Error, backend: &str) -> ApiError {
+    let timed_out = std::error::Error::source(e)
+        .is_some_and(|s| s.to_string().to_ascii_lowercase().contains("timed out"));
+    if timed_out {
         ApiError::gateway_timeout(format!("backend `{backend}` timed out"))
     } else if e.is_connect() {
         ApiError::bad_gateway(format!("cannot connect to backend `{backend}`"))
@@ -116,11 +118,14 @@ pub async fn passthrough(st: Arc<AppState>, p: Prepared) -> Result<Response, Api
     let timeouts = p.backend.timeouts;
     let started = Instant::now();
     let deadline = tokio::time::Instant::now() + timeouts.total;
-    let send = client
-        .request(p.method.clone(), url)
-        .headers(headers)
-        .body(body)
-        .send();
+    let mut request = hyper::Request::new(http_body_util::Full::new(body));
+    *request.method_mut() = p.method.clone();
+    *request.uri_mut() = url
+        .as_str()
+        .parse()
+        .map_err(|_| ApiError::internal("the upstream URL is not a valid URI"))?;
+    *request.headers_mut() = headers;
+    let send = client.request(request);
     let first_byte = timeouts.first_byte.min(timeouts.total);
     let backend_name = p.backend.name.clone();
     let result = tokio::time::timeout(first_byte, send).await;
