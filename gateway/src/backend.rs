@@ -47,7 +47,7 @@ pub enum BackendKind {
         /// Injected query parameters, encoded once (`a=1&b=2`).
         extra_query: Option<String>,
         /// Pooled keep-alive client (TCP_NODELAY, HTTP/1.1, TLS by rustls).
-        client: UpstreamClient,
+        client: Box<UpstreamClient>,
     },
     /// A native provider through the core's adapters; models are `<backend name>:<model>`.
     Provider {
@@ -119,8 +119,10 @@ impl Backend {
                         .collect::<Vec<_>>()
                         .join("&")
                 }),
-                client: upstream_client(timeouts.connect)
-                    .map_err(|e| format!("backends.{}: {e}", c.name))?,
+                client: Box::new(
+                    upstream_client(timeouts.connect)
+                        .map_err(|e| format!("backends.{}: {e}", c.name))?,
+                ),
             },
             (_, Some(provider)) => {
                 let mut pc = ProviderConfig::new().kind(provider_kind(provider)?);
