@@ -22,6 +22,7 @@ struct State {
     backend: String,
     deadline: tokio::time::Instant,
     events: u64,
+    input_estimate: u64,
     done: bool,
     _permits: Permits,
 }
@@ -82,6 +83,10 @@ impl State {
             }
             if let Some(chunk) = self.enc.encode(&ev) {
                 self.events += 1;
+                // If the client goes away now, charge what was produced, not the reservation.
+                if let Some(t) = self.ticket.as_mut() {
+                    t.set_fallback(self.input_estimate / 4 + self.events);
+                }
                 return Some(sse(&chunk));
             }
         }
@@ -97,15 +102,18 @@ pub fn sse_body(
     include_usage: bool,
 ) -> Body {
     let deadline = tokio::time::Instant::now() + p.backend.timeouts.total;
+    let mut ticket = p.ticket;
+    ticket.set_fallback(p.input_estimate / 4);
     let state = State {
         ts,
         enc,
-        ticket: Some(p.ticket),
+        ticket: Some(ticket),
         include_usage,
         metrics: st.metrics.clone(),
         backend: p.backend.name.clone(),
         deadline,
         events: 0,
+        input_estimate: p.input_estimate,
         done: false,
         _permits: p.permits,
     };
