@@ -7,4 +7,5 @@ mod config;
 mod crash;
 mod faults;
 mod passthrough;
+mod routing;
 mod translate;
