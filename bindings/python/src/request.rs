@@ -112,7 +112,12 @@ pub fn text_request(method: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResul
                 req.tools = interop::tools_from_json(&json).map_err(|e| to_py_err(&e))?;
             }
             "tool_choice" => {
-                let json = to_json(&value, "tool_choice")?;
+                let json = if is_model_class(&value)? {
+                    // A pydantic model class used as a tool: force that tool.
+                    json!({"type": "tool", "tool_name": value.getattr("__name__")?.extract::<String>()?})
+                } else {
+                    to_json(&value, "tool_choice")?
+                };
                 req.tool_choice =
                     Some(interop::tool_choice_from_json(&json).map_err(|e| to_py_err(&e))?);
             }

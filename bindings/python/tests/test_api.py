@@ -284,3 +284,12 @@ def test_collect_rest_of_stream(mock: Mock) -> None:
         assert ar.text == "echo: async collect"
 
     asyncio.run(run())
+
+
+def test_tool_choice_pydantic_class(mock: Mock) -> None:
+    key = mock.push([{}])
+    r = mock.client(scenario=key).generate_text(
+        model="openai:gpt-4o-mini", prompt='call:GetWeather {"city":"Oslo"}', tools=[GetWeather], tool_choice=GetWeather
+    )
+    assert r.tool_calls[0].input == {"city": "Oslo"}
+    assert last_body(mock, key)["tool_choice"] == {"type": "function", "function": {"name": "GetWeather"}}

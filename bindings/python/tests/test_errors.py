@@ -155,3 +155,14 @@ async def test_async_panics_become_internal_error() -> None:
 
     with pytest.raises(ditto_llm.InternalError, match="panicked"):
         await _native._panic_for_tests(True)
+
+
+def test_errors_pickle_with_their_details(mock: Mock) -> None:
+    import pickle
+
+    key = mock.push([{"status": 429, "retry_after": "3"}])
+    with pytest.raises(ditto_llm.RateLimitError) as info:
+        mock.client(scenario=key, max_retries=0).generate_text(model="openai:gpt-4o-mini", prompt="hi")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert type(copy) is ditto_llm.RateLimitError
+    assert (copy.status, copy.code, copy.retry_after, copy.body) == (429, "rate_limit_exceeded", 3.0, info.value.body)

@@ -30,9 +30,10 @@ ToolLike = Union[Mapping[str, Any], type]
 pydantic model class (name = class name, description = docstring, schema from the model). Any
 schema inside a tool dict may itself be a pydantic model class."""
 
-ToolChoiceLike = Union[Literal["auto", "none", "required"], Mapping[str, Any]]
-"""`"auto"`, `"none"`, `"required"`, `{"type": "tool", "tool_name": ...}` or OpenAI's
-`{"type": "function", "function": {"name": ...}}`."""
+ToolChoiceLike = Union[Literal["auto", "none", "required"], Mapping[str, Any], type]
+"""`"auto"`, `"none"`, `"required"`, `{"type": "tool", "tool_name": ...}`, OpenAI's
+`{"type": "function", "function": {"name": ...}}`, or a pydantic model class given in `tools`
+(forces that tool)."""
 
 FinishReason = Literal["stop", "length", "content-filter", "tool-calls", "error", "other"]
 
