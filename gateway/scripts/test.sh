@@ -12,12 +12,13 @@ status=0
 echo "==> gateway: cargo test -p ditto-gateway"
 DUMP="$CARGO_TARGET_DIR/gateway-metrics.txt"
 rm -f "$DUMP"
-DITTO_METRICS_DUMP="$DUMP" cargo test -p ditto-gateway 2>&1 | tee "$CARGO_TARGET_DIR/gateway-cargo-test.log" \
-    | grep -E '^(test result|test .* FAILED|failures:|---- )' || true
-if grep -q 'FAILED\|error\[' "$CARGO_TARGET_DIR/gateway-cargo-test.log" \
-    || ! grep -q '^test result: ok' "$CARGO_TARGET_DIR/gateway-cargo-test.log"; then
-    echo "gateway: cargo tests FAILED (log: target/gateway-cargo-test.log)"
-    tail -50 "$CARGO_TARGET_DIR/gateway-cargo-test.log"
+LOG="$CARGO_TARGET_DIR/gateway-cargo-test.log"
+cargo_rc=0
+DITTO_METRICS_DUMP="$DUMP" cargo test -p ditto-gateway >"$LOG" 2>&1 || cargo_rc=$?
+grep -E '^(test result|test .* FAILED|---- )' "$LOG" || true
+if [ "$cargo_rc" -ne 0 ]; then
+    echo "gateway: cargo tests FAILED (exit $cargo_rc; log: target/gateway-cargo-test.log)"
+    tail -60 "$LOG"
     status=1
 fi
 
