@@ -6,7 +6,7 @@ use crate::astream::PyAsyncTextStream;
 use crate::client::build_client;
 use crate::request::{embed_request, rerank_request, text_request};
 use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
-use crate::runtime::{check_same_process, guard, on_blocking_thread};
+use crate::runtime::{check_same_process, guard};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -102,8 +102,7 @@ impl PyAsyncDitto {
                 max_retries,
             )?;
             let client = self.inner.clone();
-            let embed = on_blocking_thread(move || async move { client.embed_many(request).await });
-            let work = embed;
+            let work = async move { client.embed_many(request).await };
             let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyEmbedResult(r))?.into_any())
             })?;

@@ -4,7 +4,7 @@
 use crate::errors::to_py_err;
 use crate::request::{client_config, embed_request, rerank_request, text_request};
 use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
-use crate::runtime::{check_same_process, guard, on_blocking_thread, wait};
+use crate::runtime::{check_same_process, guard, wait};
 use crate::stream::PyTextStream;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -115,7 +115,7 @@ impl PyDitto {
                 max_retries,
             )?;
             let client = self.inner.clone();
-            let work = on_blocking_thread(move || async move { client.embed_many(request).await });
+            let work = async move { client.embed_many(request).await };
             let result = wait(py, work)?;
             Ok(PyEmbedResult(result))
         })

@@ -152,35 +152,3 @@ where
         }
     }
 }
-
-/// Run a future that is not `Send` on a blocking thread of the shared runtime, as a `Send`
-/// future. (`Ditto::embed_many`'s future is not `Send` because of a rustc limitation with
-/// closures over references.) Dropping the returned future cancels the work.
-pub fn on_blocking_thread<T, Fut>(
-    make: impl FnOnce() -> Fut + Send + 'static,
-) -> impl Future<Output = ditto_llm::Result<T>> + Send + 'static
-where
-    T: Send + 'static,
-    Fut: Future<Output = ditto_llm::Result<T>>,
-{
-    let (cancel, cancelled) = tokio::sync::oneshot::channel::<()>();
-    let handle = runtime().spawn_blocking(move || {
-        tokio::runtime::Handle::current().block_on(async move {
-            tokio::select! {
-                out = make() => out,
-                _ = cancelled => Err(ditto_llm::Error::new(ditto_llm::ErrorKind::Cancelled, "cancelled")),
-            }
-        })
-    });
-    async move {
-        let _cancel_on_drop = cancel;
-        match handle.await {
-            Ok(out) => out,
-            Err(join) => Err(ditto_llm::Error::internal(if join.is_panic() {
-                panic_message(join.into_panic().as_ref())
-            } else {
-                "the embedding task was cancelled".to_owned()
-            })),
-        }
-    }
-}
