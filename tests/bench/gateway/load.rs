@@ -18,6 +18,8 @@ pub struct Target {
     pub pid: Option<u32>,
     /// Bearer token to send.
     pub key: Option<String>,
+    /// Extra headers of this target (peers route by header).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// Latencies are kept up to this many per round (memory bound).
@@ -89,6 +91,9 @@ fn request(
         .header("content-type", "application/json");
     if let Some(k) = &t.key {
         b = b.header("authorization", format!("Bearer {k}"));
+    }
+    for (k, v) in &t.headers {
+        b = b.header(*k, v);
     }
     for (k, v) in headers {
         b = b.header(*k, v);

@@ -5,6 +5,7 @@
 //! [--callgrind | --only-callgrind] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
 
 mod load;
+mod peers;
 mod servers;
 
 use bytes::Bytes;
@@ -141,29 +142,49 @@ async fn bench(o: Opts) {
             addr: mock_addr.clone(),
             pid: Some(mock.0.id()),
             key: None,
+            headers: Vec::new(),
         },
         Target {
             name: "floor".into(),
             addr: floor_addr.clone(),
             pid: Some(floor.0.id()),
             key: None,
+            headers: Vec::new(),
         },
         Target {
             name: "ditto-gateway".into(),
             addr: gw_addr.clone(),
             pid: Some(gw.0.id()),
             key: Some("sk-bench-plain".into()),
+            headers: Vec::new(),
         },
         Target {
             name: "ditto-gateway+budget".into(),
             addr: gw_addr.clone(),
             pid: Some(gw.0.id()),
             key: Some("sk-bench-budget".into()),
+            headers: Vec::new(),
         },
     ];
     if o.only_callgrind {
         callgrind(&cfg, &db, &mock_addr, &floor_addr).await;
         return;
+    }
+    let mut targets = targets;
+    let mut _peers = Vec::new();
+    if o.peers {
+        for (name, started) in [
+            ("litellm", peers::litellm(&mock_addr).await),
+            ("portkey", peers::portkey(&mock_addr).await),
+        ] {
+            match started {
+                Ok((peer, target)) => {
+                    _peers.push(peer);
+                    targets.push(target);
+                }
+                Err(e) => println!("(peer {name} not measured: {e})\n"),
+            }
+        }
     }
     let tick = load::tick_us();
     let body = chat_body(false);
