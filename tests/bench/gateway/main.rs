@@ -289,11 +289,15 @@ async fn bench(o: Opts) {
         ("x-chunks", "20".to_string()),
         ("x-chunk-delay-ms", "5".to_string()),
     ];
+    let mut stream_ok = vec![0u64; targets.len()];
+    let mut stream_err = vec![0u64; targets.len()];
     let mut ttfb = vec![Vec::new(); targets.len()];
     let mut gap = vec![Vec::new(); targets.len()];
     for _ in 0..o.rounds {
         for (i, t) in targets.iter().enumerate() {
             let mut r = load::run(t, 4, o.round, sbody.clone(), sh.clone()).await;
+            stream_ok[i] += r.ok;
+            stream_err[i] += r.errors;
             ttfb[i].push(pct(&mut r.ttfb_us, 0.5) as f64);
             gap[i].push(pct(&mut r.gap_us, 0.5) as f64);
         }
@@ -305,6 +309,13 @@ async fn bench(o: Opts) {
     let (t0, g0) = (median(ttfb[0].clone()), median(gap[0].clone()));
     for (i, t) in targets.iter().enumerate() {
         let (a, b) = (median(ttfb[i].clone()), median(gap[i].clone()));
+        if stream_ok[i] == 0 {
+            println!(
+                "| {} | failed ({} errors, no stream completed) | | | |",
+                t.name, stream_err[i]
+            );
+            continue;
+        }
         println!(
             "| {} | {a:.0} | {:.0} | {b:.0} | {:.0} |",
             t.name,
@@ -351,11 +362,6 @@ async fn bench(o: Opts) {
 
     if o.callgrind {
         callgrind(&cfg, &db, &mock_addr, &floor_addr).await;
-    }
-    if o.peers {
-        println!(
-            "\n`--peers` (LiteLLM Proxy, Portkey) is not implemented in this version of the bench."
-        );
     }
     drop((gw, floor, mock));
 }
