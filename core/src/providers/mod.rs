@@ -6,6 +6,7 @@ pub mod bedrock;
 pub mod capabilities;
 pub mod cohere;
 pub(crate) mod common;
+mod fetch;
 pub mod google;
 pub mod media;
 pub mod mock;

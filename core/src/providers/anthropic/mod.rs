@@ -10,11 +10,10 @@ pub mod response;
 pub mod stream;
 
 use crate::error::Result;
-use crate::http::sse::SseLimits;
 use crate::http::{HttpClient, HttpRequest};
 use crate::model::{LanguageModel, ModelStream};
 use crate::providers::common::post_json;
-use crate::providers::sse_decode::decode_sse;
+use crate::providers::fetch::{fetch_response, fetch_sse};
 use crate::providers::ProviderSettings;
 use crate::types::{CallOptions, ModelResponse};
 use std::sync::Arc;
@@ -99,26 +98,20 @@ impl LanguageModel for AnthropicMessagesModel {
         let p = &self.provider;
         let plan = request::build_messages_request(&self.model_id, options, false)?;
         let req = p.request(&plan, options);
-        let resp = p.http.send(&req, &error::map_error).await?;
-        let headers = super::safe_headers(&resp.headers);
-        let bytes = resp.bytes().await?;
-        let mut out = response::parse_messages_response(&bytes, plan.json_tool)?;
-        out.warnings = plan.warnings;
-        out.response.headers = headers;
-        Ok(out)
+        let json_tool = plan.json_tool;
+        fetch_response(&p.http, &req, &error::map_error, plan.warnings, |b| {
+            response::parse_messages_response(b, json_tool)
+        })
+        .await
     }
 
     async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
         let p = &self.provider;
         let plan = request::build_messages_request(&self.model_id, options, true)?;
         let req = p.request(&plan, options);
-        let resp = p.http.send(&req, &error::map_error).await?;
         let decoder =
             stream::MessagesStreamDecoder::new(options.include_raw_chunks, plan.json_tool);
-        Ok(ModelStream {
-            warnings: plan.warnings,
-            events: decode_sse(resp.byte_stream(), SseLimits::default(), decoder),
-        })
+        fetch_sse(&p.http, &req, &error::map_error, plan.warnings, decoder).await
     }
 }
 

@@ -7,12 +7,11 @@ pub mod request;
 pub mod response;
 
 use crate::error::Result;
-use crate::http::sse::SseLimits;
 use crate::http::{HttpClient, HttpRequest};
 use crate::model::{EmbeddingCall, EmbeddingModel, LanguageModel, ModelStream};
 use crate::providers::common::post_json;
+use crate::providers::fetch::{fetch_response, fetch_sse};
 use crate::providers::rerank::RerankModel;
-use crate::providers::sse_decode::decode_sse;
 use crate::providers::ProviderSettings;
 use crate::types::{CallOptions, EmbeddingResponse, ModelResponse, RerankRequest, RerankResult};
 use std::collections::BTreeMap;
@@ -88,12 +87,14 @@ impl LanguageModel for CohereModel {
         let p = &self.provider;
         let (body, warnings) = request::build_chat_request(&self.model_id, options, false)?;
         let req = p.request("/v2/chat", &body, &options.headers, options.max_retries);
-        let resp = p.http.send(&req, &error::map_error).await?;
-        let headers = super::safe_headers(&resp.headers);
-        let bytes = resp.bytes().await?;
-        let mut out = response::parse_chat_response(&bytes)?;
-        out.warnings = warnings;
-        out.response.headers = headers;
+        let mut out = fetch_response(
+            &p.http,
+            &req,
+            &error::map_error,
+            warnings,
+            response::parse_chat_response,
+        )
+        .await?;
         out.response.model_id = Some(self.model_id.clone());
         Ok(out)
     }
@@ -102,13 +103,9 @@ impl LanguageModel for CohereModel {
         let p = &self.provider;
         let (body, warnings) = request::build_chat_request(&self.model_id, options, true)?;
         let req = p.request("/v2/chat", &body, &options.headers, options.max_retries);
-        let resp = p.http.send(&req, &error::map_error).await?;
         let decoder = response::CohereStreamDecoder::new(options.include_raw_chunks)
             .with_model(&self.model_id);
-        Ok(ModelStream {
-            warnings,
-            events: decode_sse(resp.byte_stream(), SseLimits::default(), decoder),
-        })
+        fetch_sse(&p.http, &req, &error::map_error, warnings, decoder).await
     }
 }
 

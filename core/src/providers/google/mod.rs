@@ -15,11 +15,10 @@ pub mod response;
 pub mod stream;
 
 use crate::error::Result;
-use crate::http::sse::SseLimits;
 use crate::http::{HttpClient, HttpRequest};
 use crate::model::{EmbeddingCall, EmbeddingModel, LanguageModel, ModelStream};
 use crate::providers::common::post_json;
-use crate::providers::sse_decode::decode_sse;
+use crate::providers::fetch::{fetch_response, fetch_sse};
 use crate::providers::ProviderSettings;
 use crate::types::{CallOptions, EmbeddingResponse, ModelResponse};
 use std::collections::BTreeMap;
@@ -168,13 +167,10 @@ impl LanguageModel for GoogleGenerativeModel {
         let (body, warnings) = request::build_generate_request(options, &p.keys())?;
         let url = p.url(&self.model_id, "generateContent");
         let req = p.request(url, &body, &options.headers, options.max_retries);
-        let resp = p.http.send(&req, &p.map_error()).await?;
-        let headers = super::safe_headers(&resp.headers);
-        let bytes = resp.bytes().await?;
-        let mut out = response::parse_generate_response(p.metadata_key(), &bytes)?;
-        out.warnings = warnings;
-        out.response.headers = headers;
-        Ok(out)
+        fetch_response(&p.http, &req, &p.map_error(), warnings, |b| {
+            response::parse_generate_response(p.metadata_key(), b)
+        })
+        .await
     }
 
     async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
@@ -182,13 +178,9 @@ impl LanguageModel for GoogleGenerativeModel {
         let (body, warnings) = request::build_generate_request(options, &p.keys())?;
         let url = p.url(&self.model_id, "streamGenerateContent?alt=sse");
         let req = p.request(url, &body, &options.headers, options.max_retries);
-        let resp = p.http.send(&req, &p.map_error()).await?;
         let decoder =
             stream::GenerateStreamDecoder::new(p.metadata_key(), options.include_raw_chunks);
-        Ok(ModelStream {
-            warnings,
-            events: decode_sse(resp.byte_stream(), SseLimits::default(), decoder),
-        })
+        fetch_sse(&p.http, &req, &p.map_error(), warnings, decoder).await
     }
 }
 

@@ -12,10 +12,9 @@ pub mod stream;
 pub mod usage;
 
 use crate::error::Result;
-use crate::http::sse::SseLimits;
 use crate::http::{HttpClient, HttpRequest};
 use crate::model::{EmbeddingCall, EmbeddingModel, LanguageModel, ModelStream};
-use crate::providers::sse_decode::decode_sse;
+use crate::providers::fetch::{fetch_response, fetch_sse};
 use crate::providers::ProviderSettings;
 use crate::types::{CallOptions, EmbeddingResponse, ModelResponse};
 use request::ChatDialect;
@@ -199,13 +198,10 @@ impl LanguageModel for OpenAiChatModel {
             &options.headers,
             options.max_retries,
         );
-        let resp = p.http.send(&req, &p.map_error()).await?;
-        let headers = super::safe_headers(&resp.headers);
-        let bytes = resp.bytes().await?;
-        let mut out = response::parse_chat_response(&p.settings.name, &bytes)?;
-        out.warnings = warnings;
-        out.response.headers = headers;
-        Ok(out)
+        fetch_response(&p.http, &req, &p.map_error(), warnings, |b| {
+            response::parse_chat_response(&p.settings.name, b)
+        })
+        .await
     }
 
     async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
@@ -222,12 +218,8 @@ impl LanguageModel for OpenAiChatModel {
             &options.headers,
             options.max_retries,
         );
-        let resp = p.http.send(&req, &p.map_error()).await?;
         let decoder = stream::ChatStreamDecoder::new(&p.settings.name, options.include_raw_chunks);
-        Ok(ModelStream {
-            warnings,
-            events: decode_sse(resp.byte_stream(), SseLimits::default(), decoder),
-        })
+        fetch_sse(&p.http, &req, &p.map_error(), warnings, decoder).await
     }
 }
 

@@ -8,9 +8,8 @@ pub mod stream;
 
 use super::OpenAiProvider;
 use crate::error::Result;
-use crate::http::sse::SseLimits;
 use crate::model::{LanguageModel, ModelStream};
-use crate::providers::sse_decode::decode_sse;
+use crate::providers::fetch::{fetch_response, fetch_sse};
 use crate::types::{CallOptions, ModelResponse};
 
 /// A Responses API model.
@@ -40,13 +39,10 @@ impl LanguageModel for OpenAiResponsesModel {
             &options.headers,
             options.max_retries,
         );
-        let resp = p.http.send(&req, &p.map_error()).await?;
-        let headers = crate::providers::safe_headers(&resp.headers);
-        let bytes = resp.bytes().await?;
-        let mut out = response::parse_responses_response(&p.settings.name, &bytes)?;
-        out.warnings = warnings;
-        out.response.headers = headers;
-        Ok(out)
+        fetch_response(&p.http, &req, &p.map_error(), warnings, |b| {
+            response::parse_responses_response(&p.settings.name, b)
+        })
+        .await
     }
 
     async fn stream(&self, options: &CallOptions) -> Result<ModelStream> {
@@ -59,13 +55,9 @@ impl LanguageModel for OpenAiResponsesModel {
             &options.headers,
             options.max_retries,
         );
-        let resp = p.http.send(&req, &p.map_error()).await?;
         let decoder =
             stream::ResponsesStreamDecoder::new(&p.settings.name, options.include_raw_chunks);
-        Ok(ModelStream {
-            warnings,
-            events: decode_sse(resp.byte_stream(), SseLimits::default(), decoder),
-        })
+        fetch_sse(&p.http, &req, &p.map_error(), warnings, decoder).await
     }
 }
 
