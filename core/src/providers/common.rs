@@ -123,3 +123,39 @@ pub(crate) fn image_media_type<'a>(
         .or_else(|| data.data_url_media_type())
         .unwrap_or(fallback)
 }
+
+/// The wire role of one turn and its parts.
+pub(crate) type Turn = (&'static str, Vec<Value>);
+
+/// Split a prompt for providers that take the system text apart and want alternating turns
+/// (Gemini, Bedrock): system messages, allowed only before any other turn, become
+/// `{"text": ...}` entries; every other message goes through `turn`, which gives its wire role
+/// and parts; consecutive turns with one role merge; empty turns are dropped.
+pub(crate) fn split_turns(
+    prompt: &[crate::types::Message],
+    provider: &str,
+    mut turn: impl FnMut(&crate::types::Message) -> Result<Turn>,
+) -> Result<(Vec<Value>, Vec<Turn>)> {
+    let mut system = Vec::new();
+    let mut turns: Vec<Turn> = Vec::new();
+    for message in prompt {
+        if message.role == crate::types::Role::System {
+            if !turns.is_empty() {
+                return Err(Error::invalid_request(format!(
+                    "{provider} takes system messages only at the start of the conversation"
+                )));
+            }
+            system.push(serde_json::json!({"text": message.joined_text()}));
+            continue;
+        }
+        let (role, parts) = turn(message)?;
+        if parts.is_empty() {
+            continue;
+        }
+        match turns.last_mut() {
+            Some((prev, prev_parts)) if *prev == role => prev_parts.extend(parts),
+            _ => turns.push((role, parts)),
+        }
+    }
+    Ok((system, turns))
+}

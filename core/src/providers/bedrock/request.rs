@@ -9,7 +9,7 @@
 //! and any other key copied into the body.
 
 use crate::error::{Error, Result};
-use crate::providers::common::option;
+use crate::providers::common::{option, split_turns};
 use crate::types::{
     CallOptions, ContentPart, DataSource, Message, ResponseFormat, Role, Tool, ToolChoice,
     ToolChoiceMode, ToolResultOutput, Warning,
@@ -26,35 +26,17 @@ pub fn build_converse_request(
     let keys = ["bedrock"];
     let po = &options.settings.provider_options;
     let mut warnings = Vec::new();
-    let mut system = Vec::new();
-    let mut messages: Vec<Value> = Vec::new();
-    for message in &options.prompt {
-        let (role, blocks) = match message.role {
-            Role::System => {
-                if !messages.is_empty() {
-                    return Err(Error::invalid_request(
-                        "Bedrock takes system messages only at the start of the conversation",
-                    ));
-                }
-                system.push(json!({"text": message.joined_text()}));
-                continue;
-            }
-            Role::User => ("user", user_blocks(message)?),
+    let (system, turns) = split_turns(&options.prompt, "Bedrock", |message| {
+        Ok(match message.role {
             Role::Assistant => ("assistant", assistant_blocks(message, &mut warnings)?),
             Role::Tool => ("user", tool_blocks(message)?),
-        };
-        if blocks.is_empty() {
-            continue;
-        }
-        match messages.last_mut() {
-            Some(prev) if prev["role"] == role => {
-                if let Some(c) = prev["content"].as_array_mut() {
-                    c.extend(blocks);
-                }
-            }
-            _ => messages.push(json!({"role": role, "content": blocks})),
-        }
-    }
+            _ => ("user", user_blocks(message)?),
+        })
+    })?;
+    let messages: Vec<Value> = turns
+        .into_iter()
+        .map(|(role, blocks)| json!({"role": role, "content": blocks}))
+        .collect();
     let mut body = Map::new();
     body.insert("messages".into(), Value::Array(messages));
     if !system.is_empty() {

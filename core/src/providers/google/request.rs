@@ -6,7 +6,7 @@
 //! neighbouring text or function call part, as Gemini requires.
 
 use crate::error::{Error, Result};
-use crate::providers::common::{image_media_type, option, pass_through};
+use crate::providers::common::{image_media_type, option, pass_through, split_turns};
 use crate::types::{
     CallOptions, ContentPart, DataSource, Message, ResponseFormat, Role, Tool, ToolChoice,
     ToolChoiceMode, ToolResultOutput, Warning,
@@ -28,35 +28,17 @@ pub fn build_generate_request(
     let po = &options.settings.provider_options;
     let mut warnings = Vec::new();
     let mut body = Map::new();
-    let mut system = Vec::new();
-    let mut contents: Vec<Value> = Vec::new();
-    for message in &options.prompt {
-        let (role, parts) = match message.role {
-            Role::System => {
-                if !contents.is_empty() {
-                    return Err(Error::invalid_request(
-                        "Gemini takes system messages only at the start of the conversation",
-                    ));
-                }
-                system.push(json!({"text": message.joined_text()}));
-                continue;
-            }
-            Role::User => ("user", user_parts(message)?),
+    let (system, turns) = split_turns(&options.prompt, "Gemini", |message| {
+        Ok(match message.role {
             Role::Assistant => ("model", model_parts(message, &mut warnings)?),
             Role::Tool => ("user", tool_parts(message)?),
-        };
-        if parts.is_empty() {
-            continue;
-        }
-        match contents.last_mut() {
-            Some(prev) if prev["role"] == role => {
-                if let Some(p) = prev["parts"].as_array_mut() {
-                    p.extend(parts);
-                }
-            }
-            _ => contents.push(json!({"role": role, "parts": parts})),
-        }
-    }
+            _ => ("user", user_parts(message)?),
+        })
+    })?;
+    let contents: Vec<Value> = turns
+        .into_iter()
+        .map(|(role, parts)| json!({"role": role, "parts": parts}))
+        .collect();
     if !system.is_empty() {
         body.insert("systemInstruction".into(), json!({"parts": system}));
     }
