@@ -4,8 +4,14 @@
 use crate::aio;
 use crate::astream::PyAsyncTextStream;
 use crate::client::build_client;
-use crate::request::{embed_request, rerank_request, text_request};
-use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
+use crate::request::{
+    embed_request, image_request, rerank_request, speech_request, text_request,
+    transcription_request, CallExtras, SpeechSettings,
+};
+use crate::results::{
+    PyEmbedResult, PyGenerateTextResult, PyImageResult, PyRerankResult, PySpeechResult,
+    PyTranscriptionResult,
+};
 use crate::runtime::{check_same_process, guard};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -139,6 +145,113 @@ impl PyAsyncDitto {
             let work = async move { client.rerank(request).await };
             let (fut, _) = aio::spawn(py, work, |py, r| {
                 Ok(Py::new(py, PyRerankResult(r))?.into_any())
+            })?;
+            Ok(fut)
+        })
+    }
+
+    /// Generate images from a prompt; await the result.
+    #[pyo3(signature = (*, model, prompt, n=None, size=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_image<'py>(
+        &self,
+        py: Python<'py>,
+        model: String,
+        prompt: String,
+        n: Option<u32>,
+        size: Option<String>,
+        provider_options: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let extras = CallExtras {
+                provider_options,
+                headers,
+                max_retries,
+            };
+            let request = image_request(model, prompt, n, size, &extras)?;
+            let client = self.inner.clone();
+            let work = async move { client.generate_image(request).await };
+            let (fut, _) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PyImageResult(r))?.into_any())
+            })?;
+            Ok(fut)
+        })
+    }
+
+    /// Transcribe audio (bytes, base64, or `{"url"/"base64": ...}`); await the result.
+    #[pyo3(signature = (*, model, audio, media_type, language=None, prompt=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn transcribe<'py>(
+        &self,
+        py: Python<'py>,
+        model: String,
+        audio: &Bound<'py, PyAny>,
+        media_type: String,
+        language: Option<String>,
+        prompt: Option<String>,
+        provider_options: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let extras = CallExtras {
+                provider_options,
+                headers,
+                max_retries,
+            };
+            let request =
+                transcription_request(model, audio, media_type, language, prompt, &extras)?;
+            let client = self.inner.clone();
+            let work = async move { client.transcribe(request).await };
+            let (fut, _) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PyTranscriptionResult(r))?.into_any())
+            })?;
+            Ok(fut)
+        })
+    }
+
+    /// Generate speech from text; await the result.
+    #[pyo3(signature = (*, model, text, voice=None, output_format=None, speed=None, instructions=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_speech<'py>(
+        &self,
+        py: Python<'py>,
+        model: String,
+        text: String,
+        voice: Option<String>,
+        output_format: Option<String>,
+        speed: Option<f64>,
+        instructions: Option<String>,
+        provider_options: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let extras = CallExtras {
+                provider_options,
+                headers,
+                max_retries,
+            };
+            let request = speech_request(
+                model,
+                text,
+                SpeechSettings {
+                    voice,
+                    output_format,
+                    speed,
+                    instructions,
+                },
+                &extras,
+            )?;
+            let client = self.inner.clone();
+            let work = async move { client.generate_speech(request).await };
+            let (fut, _) = aio::spawn(py, work, |py, r| {
+                Ok(Py::new(py, PySpeechResult(r))?.into_any())
             })?;
             Ok(fut)
         })

@@ -2,8 +2,14 @@
 //! interrupted with Ctrl-C.
 
 use crate::errors::to_py_err;
-use crate::request::{client_config, embed_request, rerank_request, text_request};
-use crate::results::{PyEmbedResult, PyGenerateTextResult, PyRerankResult};
+use crate::request::{
+    client_config, embed_request, image_request, rerank_request, speech_request, text_request,
+    transcription_request, CallExtras, SpeechSettings,
+};
+use crate::results::{
+    PyEmbedResult, PyGenerateTextResult, PyImageResult, PyRerankResult, PySpeechResult,
+    PyTranscriptionResult,
+};
 use crate::runtime::{check_same_process, guard, wait};
 use crate::stream::PyTextStream;
 use pyo3::prelude::*;
@@ -148,6 +154,101 @@ impl PyDitto {
             )?;
             let result = wait(py, self.inner.rerank(request))?;
             Ok(PyRerankResult(result))
+        })
+    }
+
+    /// Generate images from a prompt.
+    #[pyo3(signature = (*, model, prompt, n=None, size=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_image(
+        &self,
+        py: Python<'_>,
+        model: String,
+        prompt: String,
+        n: Option<u32>,
+        size: Option<String>,
+        provider_options: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PyImageResult> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let extras = CallExtras {
+                provider_options,
+                headers,
+                max_retries,
+            };
+            let request = image_request(model, prompt, n, size, &extras)?;
+            let result = wait(py, self.inner.generate_image(request))?;
+            Ok(PyImageResult(result))
+        })
+    }
+
+    /// Transcribe audio (bytes, base64, or `{"url"/"base64": ...}`).
+    #[pyo3(signature = (*, model, audio, media_type, language=None, prompt=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn transcribe(
+        &self,
+        py: Python<'_>,
+        model: String,
+        audio: &Bound<'_, PyAny>,
+        media_type: String,
+        language: Option<String>,
+        prompt: Option<String>,
+        provider_options: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PyTranscriptionResult> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let extras = CallExtras {
+                provider_options,
+                headers,
+                max_retries,
+            };
+            let request =
+                transcription_request(model, audio, media_type, language, prompt, &extras)?;
+            let result = wait(py, self.inner.transcribe(request))?;
+            Ok(PyTranscriptionResult(result))
+        })
+    }
+
+    /// Generate speech from text.
+    #[pyo3(signature = (*, model, text, voice=None, output_format=None, speed=None, instructions=None, provider_options=None, headers=None, max_retries=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn generate_speech(
+        &self,
+        py: Python<'_>,
+        model: String,
+        text: String,
+        voice: Option<String>,
+        output_format: Option<String>,
+        speed: Option<f64>,
+        instructions: Option<String>,
+        provider_options: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        max_retries: Option<u32>,
+    ) -> PyResult<PySpeechResult> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let extras = CallExtras {
+                provider_options,
+                headers,
+                max_retries,
+            };
+            let request = speech_request(
+                model,
+                text,
+                SpeechSettings {
+                    voice,
+                    output_format,
+                    speed,
+                    instructions,
+                },
+                &extras,
+            )?;
+            let result = wait(py, self.inner.generate_speech(request))?;
+            Ok(PySpeechResult(result))
         })
     }
 

@@ -58,6 +58,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::PyEmbedResult>()?;
     m.add_class::<results::PyRerankResult>()?;
     m.add_class::<results::PyRankedDocument>()?;
+    m.add_class::<results::PyImageResult>()?;
+    m.add_class::<results::PyGeneratedImage>()?;
+    m.add_class::<results::PyTranscriptionResult>()?;
+    m.add_class::<results::PyTranscriptSegment>()?;
+    m.add_class::<results::PySpeechResult>()?;
     m.add_function(wrap_pyfunction!(aio::resolve_future, m)?)?;
     m.add_function(wrap_pyfunction!(panic_for_tests, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

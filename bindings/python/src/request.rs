@@ -8,10 +8,13 @@
 use crate::convert::to_json;
 use crate::errors::{config_error, invalid_request, to_py_err};
 use ditto_llm::types::interop;
-use ditto_llm::{CallSettings, DittoConfig, EmbedRequest, RerankRequest, TextRequest};
+use ditto_llm::{
+    CallSettings, DataSource, DittoConfig, EmbedRequest, ImageRequest, RerankRequest,
+    SpeechRequest, TextRequest, TranscriptionRequest,
+};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
@@ -279,6 +282,125 @@ pub fn rerank_request(
         req.headers = arg("headers", v)?;
     }
     Ok(req)
+}
+
+/// The per-call options every media request shares.
+#[derive(Debug, Default)]
+pub struct CallExtras<'a, 'py> {
+    pub provider_options: Option<&'a Bound<'py, PyAny>>,
+    pub headers: Option<&'a Bound<'py, PyAny>>,
+    pub max_retries: Option<u32>,
+}
+
+impl CallExtras<'_, '_> {
+    fn provider_options(&self) -> PyResult<ditto_llm::ProviderOptions> {
+        match self.provider_options.filter(|v| !v.is_none()) {
+            Some(v) => arg("provider_options", v),
+            None => Ok(Default::default()),
+        }
+    }
+    fn headers(&self) -> PyResult<std::collections::BTreeMap<String, String>> {
+        match self.headers.filter(|v| !v.is_none()) {
+            Some(v) => arg("headers", v),
+            None => Ok(Default::default()),
+        }
+    }
+}
+
+/// Build an `ImageRequest`.
+pub fn image_request(
+    model: String,
+    prompt: String,
+    n: Option<u32>,
+    size: Option<String>,
+    extras: &CallExtras<'_, '_>,
+) -> PyResult<ImageRequest> {
+    Ok(ImageRequest {
+        model,
+        prompt,
+        n,
+        size,
+        provider_options: extras.provider_options()?,
+        headers: extras.headers()?,
+        max_retries: extras.max_retries,
+    })
+}
+
+/// The `audio` argument: raw bytes (`bytes`, `bytearray`, `memoryview`), a base64 or `data:`
+/// URL string, or `{"url": ...}` / `{"base64": ...}`.
+fn audio_source(audio: &Bound<'_, PyAny>) -> PyResult<DataSource> {
+    if let Ok(b) = audio.cast::<PyBytes>() {
+        return Ok(DataSource::Bytes(b.as_bytes().to_vec().into()));
+    }
+    if let Ok(b) = audio.cast::<PyByteArray>() {
+        return Ok(DataSource::Bytes(b.to_vec().into()));
+    }
+    if audio.get_type().name()?.to_cow()? == "memoryview" {
+        let bytes = audio.call_method0("tobytes")?;
+        let bytes = bytes.cast::<PyBytes>()?;
+        return Ok(DataSource::Bytes(bytes.as_bytes().to_vec().into()));
+    }
+    if audio.is_instance_of::<PyString>() || audio.is_instance_of::<PyDict>() {
+        return arg("audio", audio);
+    }
+    Err(PyTypeError::new_err(
+        "transcribe(): `audio` must be bytes, a base64 str, or {\"url\": ...} / {\"base64\": ...}",
+    ))
+}
+
+/// Build a `TranscriptionRequest`.
+pub fn transcription_request(
+    model: String,
+    audio: &Bound<'_, PyAny>,
+    media_type: String,
+    language: Option<String>,
+    prompt: Option<String>,
+    extras: &CallExtras<'_, '_>,
+) -> PyResult<TranscriptionRequest> {
+    Ok(TranscriptionRequest {
+        model,
+        audio: audio_source(audio)?,
+        media_type,
+        language,
+        prompt,
+        provider_options: extras.provider_options()?,
+        headers: extras.headers()?,
+        max_retries: extras.max_retries,
+    })
+}
+
+/// The optional settings of `generate_speech`.
+#[derive(Debug, Default)]
+pub struct SpeechSettings {
+    pub voice: Option<String>,
+    pub output_format: Option<String>,
+    pub speed: Option<f64>,
+    pub instructions: Option<String>,
+}
+
+/// Build a `SpeechRequest`.
+pub fn speech_request(
+    model: String,
+    text: String,
+    settings: SpeechSettings,
+    extras: &CallExtras<'_, '_>,
+) -> PyResult<SpeechRequest> {
+    if let Some(s) = settings.speed.filter(|s| !s.is_finite()) {
+        return Err(invalid_request(format!(
+            "`speed`: {s} is not a finite number"
+        )));
+    }
+    Ok(SpeechRequest {
+        model,
+        text,
+        voice: settings.voice,
+        output_format: settings.output_format,
+        speed: settings.speed,
+        instructions: settings.instructions,
+        provider_options: extras.provider_options()?,
+        headers: extras.headers()?,
+        max_retries: extras.max_retries,
+    })
 }
 
 /// Seconds (float) -> milliseconds, rejecting negative and non-finite values.

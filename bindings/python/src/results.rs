@@ -385,3 +385,213 @@ impl PyRerankResult {
         format!("RerankResult(results=<{}>)", self.0.results.len())
     }
 }
+
+/// Decode standard base64 with Python's `binascii` (the binding has no base64 crate of its own).
+fn decode_base64<'py>(py: Python<'py>, data: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("binascii")?.call_method1("a2b_base64", (data,))
+}
+
+/// One generated image.
+#[pyclass(frozen, module = "ditto_llm._native", name = "GeneratedImage")]
+#[derive(Debug, Clone)]
+pub struct PyGeneratedImage(pub ditto_llm::GeneratedImage);
+
+#[pymethods]
+impl PyGeneratedImage {
+    /// The image bytes, base64.
+    #[getter]
+    fn base64(&self) -> &str {
+        &self.0.base64
+    }
+    /// The image bytes.
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decode_base64(py, &self.0.base64)
+    }
+    #[getter]
+    fn media_type(&self) -> &str {
+        &self.0.media_type
+    }
+    /// The prompt the provider actually used, when it rewrote it.
+    #[getter]
+    fn revised_prompt(&self) -> Option<&str> {
+        self.0.revised_prompt.as_deref()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "GeneratedImage(media_type={:?}, base64=<{} chars>)",
+            self.0.media_type,
+            self.0.base64.len()
+        )
+    }
+}
+
+/// The result of `generate_image`.
+#[pyclass(frozen, module = "ditto_llm._native", name = "ImageResult")]
+#[derive(Debug)]
+pub struct PyImageResult(pub ditto_llm::ImageResult);
+
+#[pymethods]
+impl PyImageResult {
+    #[getter]
+    fn images<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.0.images.iter().map(|i| PyGeneratedImage(i.clone())),
+        )
+    }
+    #[getter]
+    fn usage(&self) -> PyUsage {
+        PyUsage(self.0.usage)
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        warnings_list(py, &self.0.warnings)
+    }
+    #[getter]
+    fn provider_metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.provider_metadata)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __len__(&self) -> usize {
+        self.0.images.len()
+    }
+    fn __repr__(&self) -> String {
+        format!("ImageResult(images=<{}>)", self.0.images.len())
+    }
+}
+
+/// A timed piece of a transcript.
+#[pyclass(frozen, module = "ditto_llm._native", name = "TranscriptSegment")]
+#[derive(Debug, Clone)]
+pub struct PyTranscriptSegment(pub ditto_llm::TranscriptSegment);
+
+#[pymethods]
+impl PyTranscriptSegment {
+    #[getter]
+    fn text(&self) -> &str {
+        &self.0.text
+    }
+    /// Start, seconds.
+    #[getter]
+    fn start(&self) -> f64 {
+        self.0.start
+    }
+    /// End, seconds.
+    #[getter]
+    fn end(&self) -> f64 {
+        self.0.end
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "TranscriptSegment(start={}, end={}, text={:?})",
+            self.0.start, self.0.end, self.0.text
+        )
+    }
+}
+
+/// The result of `transcribe`.
+#[pyclass(frozen, module = "ditto_llm._native", name = "TranscriptionResult")]
+#[derive(Debug)]
+pub struct PyTranscriptionResult(pub ditto_llm::TranscriptionResult);
+
+#[pymethods]
+impl PyTranscriptionResult {
+    #[getter]
+    fn text(&self) -> &str {
+        &self.0.text
+    }
+    #[getter]
+    fn segments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.0
+                .segments
+                .iter()
+                .map(|s| PyTranscriptSegment(s.clone())),
+        )
+    }
+    /// Detected language.
+    #[getter]
+    fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    /// Audio length in seconds.
+    #[getter]
+    fn duration_seconds(&self) -> Option<f64> {
+        self.0.duration_seconds
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        warnings_list(py, &self.0.warnings)
+    }
+    #[getter]
+    fn provider_metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0.provider_metadata)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        let mut text = self.0.text.clone();
+        if text.len() > 60 {
+            let mut cut = 60;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+            text.push('…');
+        }
+        format!(
+            "TranscriptionResult(text={text:?}, segments={})",
+            self.0.segments.len()
+        )
+    }
+}
+
+/// The result of `generate_speech`; `audio` is the bytes, `to_dict()` has them as
+/// `audio_base64` (the JSON shape).
+#[pyclass(frozen, module = "ditto_llm._native", name = "SpeechResult")]
+#[derive(Debug)]
+pub struct PySpeechResult(pub ditto_llm::SpeechResult);
+
+#[pymethods]
+impl PySpeechResult {
+    /// The audio bytes.
+    #[getter]
+    fn audio<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        decode_base64(py, &self.0.audio_base64)
+    }
+    /// The audio, base64.
+    #[getter]
+    fn audio_base64(&self) -> &str {
+        &self.0.audio_base64
+    }
+    /// `audio/mpeg`, ...
+    #[getter]
+    fn media_type(&self) -> &str {
+        &self.0.media_type
+    }
+    #[getter]
+    fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        warnings_list(py, &self.0.warnings)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        serde_to_py(py, &self.0)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "SpeechResult(media_type={:?}, audio_base64=<{} chars>)",
+            self.0.media_type,
+            self.0.audio_base64.len()
+        )
+    }
+}

@@ -171,3 +171,87 @@ async def test_ai_sdk_recordings_async(mock: Mock, case: Case) -> None:
     if shared_fixtures() is None:
         pytest.skip("../shared/fixtures/ai-sdk is not present")
     check(case, await run_async(mock, case))
+
+
+@dataclass
+class MediaCase:
+    name: str
+    fixture: str
+    model: str
+    kind: str
+    snapshot: pathlib.Path
+
+
+def media_cases() -> List[MediaCase]:
+    manifest = json.loads((ROOT / "tests/fixtures/ai-sdk-media-cases.json").read_text())
+    return [
+        MediaCase(
+            name=c["name"],
+            fixture=c["file"],
+            model=c["model"],
+            kind=c["kind"],
+            snapshot=ROOT / f"tests/fixtures/ai-sdk-snapshots/{c['name']}.json",
+        )
+        for c in manifest["cases"]
+    ]
+
+
+MEDIA = media_cases()
+
+# The manifest's transcription input: the 4 bytes "RIFF" as audio/wav.
+RIFF = b"RIFF"
+
+
+def run_media_sync(mock: Mock, case: MediaCase) -> Dict[str, Any]:
+    key = mock.push([{"fixture": case.fixture}])
+    client = mock.client([case.model.split(":")[0]], scenario=key)
+    try:
+        if case.kind == "image":
+            return {"result": client.generate_image(model=case.model, prompt="replayed", max_retries=0).to_dict()}
+        if case.kind == "transcription":
+            r = client.transcribe(model=case.model, audio=RIFF, media_type="audio/wav", max_retries=0)
+            return {"result": r.to_dict()}
+    except ditto_llm.DittoError as e:
+        return {"error": error_json(e)}
+    raise AssertionError(f"unknown media case kind {case.kind}")
+
+
+async def run_media_async(mock: Mock, case: MediaCase) -> Dict[str, Any]:
+    key = mock.push([{"fixture": case.fixture}])
+    client = mock.aclient([case.model.split(":")[0]], scenario=key)
+    try:
+        if case.kind == "image":
+            r = await client.generate_image(model=case.model, prompt="replayed", max_retries=0)
+            return {"result": r.to_dict()}
+        if case.kind == "transcription":
+            # The same 4 bytes, given as base64 this time.
+            t = await client.transcribe(model=case.model, audio="UklGRg==", media_type="audio/wav", max_retries=0)
+            return {"result": t.to_dict()}
+    except ditto_llm.DittoError as e:
+        return {"error": error_json(e)}
+    raise AssertionError(f"unknown media case kind {case.kind}")
+
+
+def check_media(case: MediaCase, actual: Dict[str, Any]) -> None:
+    check(
+        Case(name=case.name, fixture=case.fixture, request={}, snapshot=case.snapshot),
+        actual,
+    )
+
+
+def test_media_case_count() -> None:
+    assert {c.kind for c in MEDIA} >= {"image", "transcription"}
+
+
+@pytest.mark.parametrize("case", MEDIA, ids=[c.name for c in MEDIA])
+def test_ai_sdk_media_recordings_sync(mock: Mock, case: MediaCase) -> None:
+    if shared_fixtures() is None:
+        pytest.skip("../shared/fixtures/ai-sdk is not present")
+    check_media(case, run_media_sync(mock, case))
+
+
+@pytest.mark.parametrize("case", MEDIA, ids=[c.name for c in MEDIA])
+async def test_ai_sdk_media_recordings_async(mock: Mock, case: MediaCase) -> None:
+    if shared_fixtures() is None:
+        pytest.skip("../shared/fixtures/ai-sdk is not present")
+    check_media(case, await run_media_async(mock, case))

@@ -65,3 +65,23 @@ def errors(client: ditto_llm.Ditto) -> Optional[float]:
 
 CLIENT = ditto_llm.Ditto({"openai": {"api_key": "sk-...", "base_url": "http://127.0.0.1:9000/v1"}}, timeout=30)
 ACLIENT = ditto_llm.AsyncDitto(from_env=True, max_retries=3)
+
+
+def media_usage(client: ditto_llm.Ditto) -> bytes:
+    img: ditto_llm.ImageResult = client.generate_image(model="openai:gpt-image-1", prompt="a cat", n=1, size="1024x1024")
+    png: bytes = img.images[0].data
+    t: ditto_llm.TranscriptionResult = client.transcribe(
+        model="openai:whisper-1", audio=png, media_type="audio/wav", language="en"
+    )
+    starts: List[float] = [s.start for s in t.segments]
+    s: ditto_llm.SpeechResult = client.generate_speech(
+        model="openai:gpt-4o-mini-tts", text=t.text + str(starts), voice="alloy", output_format="mp3"
+    )
+    return s.audio
+
+
+async def async_media_usage(client: ditto_llm.AsyncDitto) -> str:
+    img = await client.generate_image(model="openai:gpt-image-1", prompt="a cat")
+    t = await client.transcribe(model="openai:whisper-1", audio={"base64": img.images[0].base64}, media_type="audio/mpeg")
+    s = await client.generate_speech(model="openai:tts-1", text=t.text, speed=1.0, instructions="calm")
+    return s.media_type + str(len(s.audio))

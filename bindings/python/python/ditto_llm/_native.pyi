@@ -7,6 +7,7 @@ from typing import Any, Literal, Optional, Union, final
 
 from ditto_llm.types import (
     JSON,
+    AudioLike,
     EventType,
     FinishReason,
     MessageLike,
@@ -29,6 +30,11 @@ __all__ = [
     "EmbedResult",
     "RerankResult",
     "RankedDocument",
+    "ImageResult",
+    "GeneratedImage",
+    "TranscriptionResult",
+    "TranscriptSegment",
+    "SpeechResult",
     "_resolve_future",
     "_panic_for_tests",
     "__version__",
@@ -279,6 +285,90 @@ class AsyncTextStream:
     ) -> Awaitable[bool]: ...
 
 @final
+class GeneratedImage:
+    """One generated image."""
+
+    @property
+    def base64(self) -> str:
+        """The image bytes, base64."""
+    @property
+    def data(self) -> bytes:
+        """The image bytes."""
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def revised_prompt(self) -> Optional[str]:
+        """The prompt the provider actually used, when it rewrote it."""
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class ImageResult:
+    """The result of `generate_image`."""
+
+    @property
+    def images(self) -> list[GeneratedImage]: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+    def __len__(self) -> int: ...
+
+@final
+class TranscriptSegment:
+    """A timed piece of a transcript."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> float:
+        """Start, seconds."""
+    @property
+    def end(self) -> float:
+        """End, seconds."""
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class TranscriptionResult:
+    """The result of `transcribe`."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def segments(self) -> list[TranscriptSegment]: ...
+    @property
+    def language(self) -> Optional[str]:
+        """Detected language."""
+    @property
+    def duration_seconds(self) -> Optional[float]:
+        """Audio length in seconds."""
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class SpeechResult:
+    """The result of `generate_speech`; `audio` is the bytes, `to_dict()` has them as
+    `audio_base64` (the JSON shape)."""
+
+    @property
+    def audio(self) -> bytes:
+        """The audio bytes."""
+    @property
+    def audio_base64(self) -> str:
+        """The audio, base64."""
+    @property
+    def media_type(self) -> str:
+        """`audio/mpeg`, ..."""
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
 class Ditto:
     """The synchronous client. Calls release the GIL while waiting; Ctrl-C interrupts them."""
 
@@ -360,6 +450,42 @@ class Ditto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> RerankResult: ...
+    def generate_image(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        n: Optional[int] = None,
+        size: Optional[str] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> ImageResult: ...
+    def transcribe(
+        self,
+        *,
+        model: str,
+        audio: AudioLike,
+        media_type: str,
+        language: Optional[str] = None,
+        prompt: Optional[str] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> TranscriptionResult: ...
+    def generate_speech(
+        self,
+        *,
+        model: str,
+        text: str,
+        voice: Optional[str] = None,
+        output_format: Optional[str] = None,
+        speed: Optional[float] = None,
+        instructions: Optional[str] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> SpeechResult: ...
 
 @final
 class AsyncDitto:
@@ -443,3 +569,39 @@ class AsyncDitto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
     ) -> Awaitable[RerankResult]: ...
+    def generate_image(
+        self,
+        *,
+        model: str,
+        prompt: str,
+        n: Optional[int] = None,
+        size: Optional[str] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[ImageResult]: ...
+    def transcribe(
+        self,
+        *,
+        model: str,
+        audio: AudioLike,
+        media_type: str,
+        language: Optional[str] = None,
+        prompt: Optional[str] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[TranscriptionResult]: ...
+    def generate_speech(
+        self,
+        *,
+        model: str,
+        text: str,
+        voice: Optional[str] = None,
+        output_format: Optional[str] = None,
+        speed: Optional[float] = None,
+        instructions: Optional[str] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[SpeechResult]: ...

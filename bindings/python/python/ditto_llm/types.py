@@ -6,6 +6,7 @@ from typing import Any, Literal, Mapping, Union
 
 __all__ = [
     "JSON",
+    "AudioLike",
     "ProviderSettings",
     "MessageLike",
     "ToolLike",
@@ -16,6 +17,10 @@ __all__ = [
 
 JSON = Any
 """Any JSON value: dict, list, str, int, float, bool or None."""
+
+AudioLike = Union[bytes, bytearray, memoryview, str, Mapping[str, str]]
+"""Audio for `transcribe`: the bytes, a base64 str (or a `data:` URL), or `{"url": ...}` /
+`{"base64": ...}`."""
 
 ProviderSettings = Mapping[str, Any]
 """`{"api_key", "base_url", "headers", "query", "organization", "project", "type"}`; `type` is
