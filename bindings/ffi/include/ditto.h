@@ -24,8 +24,9 @@
 // A bug: Ditto panicked. The panic was caught; an `internal` `ErrorInfo` JSON is written.
 #define DITTO_PANIC -3
 
-// A cancellation token for `ditto_generate_text` / `ditto_embed`. Triggering it makes the call
-// return promptly with a `cancelled` error and drops the request (closing its connection).
+// A cancellation token for the blocking calls (`ditto_generate_text`, `ditto_embed`,
+// `ditto_rerank`, `ditto_generate_image`, `ditto_transcribe`, `ditto_generate_speech`).
+// Triggering it makes the call return promptly with a `cancelled` error and drops the request (closing its connection).
 typedef struct DittoCancel DittoCancel;
 
 // A client: providers plus one connection pool. Thread-safe; share it freely.
@@ -136,6 +137,56 @@ int32_t ditto_messages_from_json(const char *messages_json, char **out_json);
 // # Safety
 // `tools_json` must be a NUL-terminated string and `out_json` writable.
 int32_t ditto_tools_from_json(const char *tools_json, char **out_json);
+
+// Rerank documents: `request_json` is a `RerankRequest` JSON (`{"model": "cohere:rerank-v3.5",
+// "query", "documents": [...], "top_n"?}`); on `DITTO_OK` `*out_json` is the `RerankResult`
+// JSON (`{"results": [{"index", "relevance_score", "document"}], "usage", "warnings"}`, most
+// relevant first), otherwise an `ErrorInfo` JSON. Blocking and cancellable like
+// `ditto_generate_text`.
+//
+// # Safety
+// As `ditto_generate_text`.
+int32_t ditto_rerank(const struct DittoClient *client,
+                     const char *request_json,
+                     const struct DittoCancel *cancel,
+                     char **out_json);
+
+// Generate images: `request_json` is an `ImageRequest` JSON (`{"model": "openai:gpt-image-1",
+// "prompt", "n"?, "size"?}`); on `DITTO_OK` `*out_json` is the `ImageResult` JSON
+// (`{"images": [{"base64", "media_type", "revised_prompt"?}], "usage", "warnings"}`), otherwise
+// an `ErrorInfo` JSON. Blocking and cancellable like `ditto_generate_text`.
+//
+// # Safety
+// As `ditto_generate_text`.
+int32_t ditto_generate_image(const struct DittoClient *client,
+                             const char *request_json,
+                             const struct DittoCancel *cancel,
+                             char **out_json);
+
+// Transcribe audio: `request_json` is a `TranscriptionRequest` JSON (`{"model":
+// "openai:whisper-1", "audio": {"base64": ...}, "media_type": "audio/wav", "language"?,
+// "prompt"?}`); on `DITTO_OK` `*out_json` is the `TranscriptionResult` JSON (`{"text",
+// "segments", "language", "duration_seconds", "warnings"}`), otherwise an `ErrorInfo` JSON.
+// Blocking and cancellable like `ditto_generate_text`.
+//
+// # Safety
+// As `ditto_generate_text`.
+int32_t ditto_transcribe(const struct DittoClient *client,
+                         const char *request_json,
+                         const struct DittoCancel *cancel,
+                         char **out_json);
+
+// Generate speech: `request_json` is a `SpeechRequest` JSON (`{"model": "openai:tts-1",
+// "text", "voice"?, "output_format"?, "speed"?, "instructions"?}`); on `DITTO_OK` `*out_json`
+// is the `SpeechResult` JSON (`{"audio_base64", "media_type", "warnings"}`), otherwise an
+// `ErrorInfo` JSON. Blocking and cancellable like `ditto_generate_text`.
+//
+// # Safety
+// As `ditto_generate_text`.
+int32_t ditto_generate_speech(const struct DittoClient *client,
+                              const char *request_json,
+                              const struct DittoCancel *cancel,
+                              char **out_json);
 
 // Open a text stream for a `TextRequest` JSON. Returns at once: connection errors and errors
 // the provider answers before the first byte arrive from the first `ditto_stream_next`. On

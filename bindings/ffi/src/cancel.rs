@@ -5,8 +5,9 @@ use crate::util::{guarded, Failure};
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Notify;
 
-/// A cancellation token for `ditto_generate_text` / `ditto_embed`. Triggering it makes the call
-/// return promptly with a `cancelled` error and drops the request (closing its connection).
+/// A cancellation token for the blocking calls (`ditto_generate_text`, `ditto_embed`,
+/// `ditto_rerank`, `ditto_generate_image`, `ditto_transcribe`, `ditto_generate_speech`).
+/// Triggering it makes the call return promptly with a `cancelled` error and drops the request (closing its connection).
 #[derive(Debug)]
 pub struct DittoCancel {
     triggered: AtomicBool,

@@ -1,4 +1,5 @@
-//! `DittoClient`: create / free, and the blocking JSON calls (`generate_text`, `embed`).
+//! `DittoClient`: create / free, and the blocking JSON calls (`generate_text`, `embed`; the
+//! media calls are in `media.rs`).
 
 use crate::cancel::{block_on_cancellable, token, DittoCancel};
 use crate::counts::{Kind, Live};
@@ -28,12 +29,12 @@ pub(crate) unsafe fn client_ref<'a>(client: *const DittoClient) -> Result<&'a Di
     }
 }
 
-fn to_json<T: Serialize>(value: &T) -> Result<String, Failure> {
+pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string(value)
         .map_err(|e| ditto_llm::Error::internal(format!("cannot serialize the result: {e}")).into())
 }
 
-fn finish(result: Result<String, Failure>) -> Outcome {
+pub(crate) fn finish(result: Result<String, Failure>) -> Outcome {
     match result {
         Ok(json) => (DITTO_OK, Some(json)),
         Err(f) => f.outcome(),

@@ -1,7 +1,8 @@
 //! `ditto-ffi`: a small C ABI over `ditto-llm`, used by the Go binding.
 //!
 //! Everything crosses the boundary as NUL-terminated UTF-8 JSON in the shapes of `docs/types.md`:
-//! a client is made from a `DittoConfig` JSON, `ditto_generate_text` / `ditto_embed` take a
+//! a client is made from a `DittoConfig` JSON, `ditto_generate_text`, `ditto_embed`,
+//! `ditto_rerank`, `ditto_generate_image`, `ditto_transcribe` and `ditto_generate_speech` take a
 //! request JSON and return a result JSON, and a stream handle yields one `StreamEvent` JSON per
 //! call to `ditto_stream_next`. Errors are `ErrorInfo` JSON (`{"kind", "message", "status", ...}`).
 //!
@@ -13,12 +14,13 @@
 //! - each handle (`DittoClient`, `DittoStream`, `DittoCancel`) is released exactly once with its
 //!   `*_free` function; a stream or call keeps working after its client is freed;
 //! - all work runs on one process-wide multi-threaded tokio runtime; the calling thread blocks
-//!   only inside `ditto_generate_text`, `ditto_embed` and `ditto_stream_next`.
+//!   only inside those blocking JSON calls and `ditto_stream_next`.
 
 mod cancel;
 mod client;
 mod counts;
 mod interop;
+mod media;
 mod request;
 mod runtime;
 mod stream;
@@ -30,6 +32,7 @@ pub use client::{
 };
 pub use counts::{ditto_handle_counts, DittoHandleCounts};
 pub use interop::{ditto_messages_from_json, ditto_tools_from_json};
+pub use media::{ditto_generate_image, ditto_generate_speech, ditto_rerank, ditto_transcribe};
 pub use stream::{
     ditto_stream_cancel, ditto_stream_free, ditto_stream_next, ditto_stream_open, DittoStream,
 };

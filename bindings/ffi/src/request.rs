@@ -4,6 +4,7 @@
 use crate::util::{bad_argument, Failure};
 use ditto_llm::types::interop::{messages_from_json, tool_choice_from_json, tools_from_json};
 use ditto_llm::{DittoConfig, EmbedRequest, Error, TextRequest};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 fn parse_object(json: &str, what: &str) -> Result<serde_json::Map<String, Value>, Failure> {
@@ -63,6 +64,13 @@ pub(crate) fn text_request(json: &str) -> Result<TextRequest, Failure> {
 pub(crate) fn embed_request(json: &str) -> Result<EmbedRequest, Failure> {
     let obj = parse_object(json, "the request")?;
     serde_json::from_value(Value::Object(obj)).map_err(|e| invalid("embed request", e))
+}
+
+/// A request of the core's type `T` (`RerankRequest`, `ImageRequest`, ...) from JSON; `what`
+/// names it in errors. Unknown fields are rejected by the core's types.
+pub(crate) fn typed_request<T: DeserializeOwned>(json: &str, what: &str) -> Result<T, Failure> {
+    let obj = parse_object(json, "the request")?;
+    serde_json::from_value(Value::Object(obj)).map_err(|e| invalid(what, e))
 }
 
 /// A `DittoConfig` from JSON.

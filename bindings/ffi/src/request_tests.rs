@@ -51,3 +51,30 @@ fn embed_request_parses() {
     assert_eq!(r.input, vec!["a", "b"]);
     assert_eq!(r.dimensions, Some(4));
 }
+
+#[test]
+fn media_requests_parse_into_the_core_types() {
+    let r: ditto_llm::RerankRequest = typed_request(
+        r#"{"model": "cohere:rerank-v3.5", "query": "q", "documents": ["a", "b"], "top_n": 1}"#,
+        "rerank request",
+    )
+    .unwrap();
+    assert_eq!(r.documents, vec!["a", "b"]);
+    assert_eq!(r.top_n, Some(1));
+    let t: ditto_llm::TranscriptionRequest = typed_request(
+        r#"{"model": "openai:whisper-1", "audio": {"base64": "UklGRg=="}, "media_type": "audio/wav"}"#,
+        "transcription request",
+    )
+    .unwrap();
+    assert_eq!(t.audio.to_base64().as_deref(), Some("UklGRg=="));
+    let msg = |json: &str| {
+        typed_request::<ditto_llm::SpeechRequest>(json, "speech request")
+            .unwrap_err()
+            .outcome()
+            .1
+            .unwrap()
+    };
+    assert!(msg(r#"{"model": "openai:tts-1", "txet": "hi"}"#).contains("speech request"));
+    assert!(msg(r#"{"model": "openai:tts-1", "txet": "hi"}"#).contains("txet"));
+    assert!(msg("[]").contains("must be a JSON object"));
+}

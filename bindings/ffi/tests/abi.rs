@@ -207,3 +207,109 @@ fn timeout_then_cancel_from_another_thread() {
     unsafe { ditto_stream_free(stream) };
     free_client(client);
 }
+
+type JsonCall = unsafe extern "C" fn(
+    *const DittoClient,
+    *const c_char,
+    *const DittoCancel,
+    *mut *mut c_char,
+) -> i32;
+
+/// One blocking JSON call; `(status, JSON written to out_json)`.
+fn call(
+    f: JsonCall,
+    client: *mut DittoClient,
+    json: &str,
+    cancel: *const DittoCancel,
+) -> (i32, Value) {
+    let req = CString::new(json).unwrap();
+    let mut out = null_mut();
+    // SAFETY: valid pointers; `cancel` is NULL or a live token.
+    let rc = unsafe { f(client, req.as_ptr(), cancel, &mut out) };
+    (rc, take(out).expect("every status writes JSON"))
+}
+
+#[test]
+fn media_calls_take_and_return_json() {
+    let client = client();
+    // No documents: an empty ranking without any provider call.
+    let (rc, r) = call(
+        ditto_rerank,
+        client,
+        r#"{"model": "cohere:rerank-v3.5", "query": "q", "documents": []}"#,
+        std::ptr::null(),
+    );
+    assert_eq!(rc, DITTO_OK, "{r}");
+    assert_eq!(r["results"], serde_json::json!([]));
+
+    // Bad requests are `invalid_request` and name the request type and the field.
+    for (f, json, what) in [
+        (
+            ditto_rerank as JsonCall,
+            r#"{"model": "m", "qurey": "x"}"#,
+            "rerank request",
+        ),
+        (
+            ditto_generate_image,
+            r#"{"model": "m", "promt": "x"}"#,
+            "image request",
+        ),
+        (
+            ditto_transcribe,
+            r#"{"model": "m"}"#,
+            "transcription request",
+        ),
+        (
+            ditto_generate_speech,
+            r#"{"model": "m", "speed": "fast"}"#,
+            "speech request",
+        ),
+    ] {
+        let (rc, e) = call(f, client, json, std::ptr::null());
+        assert_eq!(rc, DITTO_ERROR, "{what}: {e}");
+        assert_eq!(e["kind"], "invalid_request", "{what}: {e}");
+        assert!(e["message"].as_str().unwrap().contains(what), "{e}");
+        let (rc, _) = call(f, client, "[1]", std::ptr::null());
+        assert_eq!(rc, DITTO_INVALID_ARGUMENT, "{what}");
+    }
+
+    // The network-free mock provider has no image or speech models: an error, not a crash.
+    let (rc, e) = call(
+        ditto_generate_image,
+        client,
+        r#"{"model": "mock:echo", "prompt": "a cat"}"#,
+        std::ptr::null(),
+    );
+    assert_eq!(rc, DITTO_ERROR);
+    assert!(e["kind"].is_string() && e["message"].is_string(), "{e}");
+
+    // A triggered token stops the call before it starts.
+    let cancel = ditto_cancel_new();
+    // SAFETY: a live token.
+    unsafe { ditto_cancel_trigger(cancel) };
+    let (rc, e) = call(
+        ditto_generate_speech,
+        client,
+        r#"{"model": "openai:tts-1", "text": "hi"}"#,
+        cancel,
+    );
+    assert_eq!(rc, DITTO_ERROR);
+    assert_eq!(e["kind"], "cancelled");
+    // SAFETY: freed once, no call uses it.
+    unsafe { ditto_cancel_free(cancel) };
+
+    // NULL arguments.
+    let mut out = null_mut();
+    // SAFETY: a NULL client and request are what is being tested; `out` is writable.
+    let rc = unsafe {
+        ditto_transcribe(
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            &mut out,
+        )
+    };
+    assert_eq!(rc, DITTO_INVALID_ARGUMENT);
+    assert_eq!(take(out).unwrap()["kind"], "invalid_request");
+    free_client(client);
+}
