@@ -98,6 +98,10 @@ type callOp int
 const (
 	opGenerateText callOp = iota
 	opEmbed
+	opRerank
+	opGenerateImage
+	opTranscribe
+	opGenerateSpeech
 )
 
 // callJSON runs one blocking JSON call on the native client h. Cancelling ctx triggers a native
@@ -120,6 +124,14 @@ func callJSON(ctx context.Context, h *C.DittoClient, op callOp, req any) ([]byte
 		rc = C.ditto_generate_text(h, creq, tok, &out)
 	case opEmbed:
 		rc = C.ditto_embed(h, creq, tok, &out)
+	case opRerank:
+		rc = C.ditto_rerank(h, creq, tok, &out)
+	case opGenerateImage:
+		rc = C.ditto_generate_image(h, creq, tok, &out)
+	case opTranscribe:
+		rc = C.ditto_transcribe(h, creq, tok, &out)
+	case opGenerateSpeech:
+		rc = C.ditto_generate_speech(h, creq, tok, &out)
 	}
 	w.stop()
 	C.ditto_cancel_free(tok)
