@@ -159,3 +159,53 @@ pub(crate) fn split_turns(
     }
     Ok((system, turns))
 }
+
+/// The wire names a provider uses for the common sampling settings.
+pub(crate) struct SettingNames {
+    /// Output token cap.
+    pub max_output_tokens: &'static str,
+    /// Temperature.
+    pub temperature: &'static str,
+    /// Nucleus sampling.
+    pub top_p: &'static str,
+    /// Top-k sampling.
+    pub top_k: &'static str,
+    /// Presence penalty.
+    pub presence_penalty: &'static str,
+    /// Frequency penalty.
+    pub frequency_penalty: &'static str,
+    /// Seed.
+    pub seed: &'static str,
+    /// Stop sequences.
+    pub stop: &'static str,
+}
+
+/// Copy the sampling settings that are set into `target` under the provider's names.
+pub(crate) fn insert_settings(
+    target: &mut Map<String, Value>,
+    s: &crate::types::CallSettings,
+    names: &SettingNames,
+) {
+    if let Some(n) = s.max_output_tokens {
+        target.insert(names.max_output_tokens.into(), n.into());
+    }
+    for (name, v) in [
+        (names.temperature, s.temperature),
+        (names.top_p, s.top_p),
+        (names.presence_penalty, s.presence_penalty),
+        (names.frequency_penalty, s.frequency_penalty),
+    ] {
+        if let Some(v) = v {
+            target.insert(name.into(), serde_json::json!(v));
+        }
+    }
+    if let Some(k) = s.top_k {
+        target.insert(names.top_k.into(), k.into());
+    }
+    if let Some(seed) = s.seed {
+        target.insert(names.seed.into(), seed.into());
+    }
+    if !s.stop.is_empty() {
+        target.insert(names.stop.into(), serde_json::json!(s.stop));
+    }
+}

@@ -5,7 +5,9 @@
 //! message's `tool_plan`.
 
 use crate::error::{Error, Result};
-use crate::providers::common::{image_media_type, option, pass_through};
+use crate::providers::common::{
+    image_media_type, insert_settings, option, pass_through, SettingNames,
+};
 use crate::types::{
     CallOptions, ContentPart, Message, ResponseFormat, Role, Tool, ToolChoice, ToolChoiceMode,
     Warning,
@@ -31,28 +33,20 @@ pub fn build_chat_request(
     body.insert("model".into(), model_id.into());
     body.insert("messages".into(), Value::Array(messages));
     let s = &options.settings;
-    if let Some(n) = s.max_output_tokens {
-        body.insert("max_tokens".into(), n.into());
-    }
-    for (name, v) in [
-        ("temperature", s.temperature),
-        ("p", s.top_p),
-        ("presence_penalty", s.presence_penalty),
-        ("frequency_penalty", s.frequency_penalty),
-    ] {
-        if let Some(v) = v {
-            body.insert(name.into(), json!(v));
-        }
-    }
-    if let Some(k) = s.top_k {
-        body.insert("k".into(), k.into());
-    }
-    if let Some(seed) = s.seed {
-        body.insert("seed".into(), seed.into());
-    }
-    if !s.stop.is_empty() {
-        body.insert("stop_sequences".into(), json!(s.stop));
-    }
+    insert_settings(
+        &mut body,
+        s,
+        &SettingNames {
+            max_output_tokens: "max_tokens",
+            temperature: "temperature",
+            top_p: "p",
+            top_k: "k",
+            presence_penalty: "presence_penalty",
+            frequency_penalty: "frequency_penalty",
+            seed: "seed",
+            stop: "stop_sequences",
+        },
+    );
     match &s.response_format {
         None | Some(ResponseFormat::Text) => {}
         Some(ResponseFormat::Json) => {

@@ -6,7 +6,9 @@
 //! neighbouring text or function call part, as Gemini requires.
 
 use crate::error::{Error, Result};
-use crate::providers::common::{image_media_type, option, pass_through, split_turns};
+use crate::providers::common::{
+    image_media_type, insert_settings, option, pass_through, split_turns, SettingNames,
+};
 use crate::types::{
     CallOptions, ContentPart, DataSource, Message, ResponseFormat, Role, Tool, ToolChoice,
     ToolChoiceMode, ToolResultOutput, Warning,
@@ -46,28 +48,20 @@ pub fn build_generate_request(
 
     let s = &options.settings;
     let mut gen = Map::new();
-    if let Some(n) = s.max_output_tokens {
-        gen.insert("maxOutputTokens".into(), n.into());
-    }
-    for (name, v) in [
-        ("temperature", s.temperature),
-        ("topP", s.top_p),
-        ("presencePenalty", s.presence_penalty),
-        ("frequencyPenalty", s.frequency_penalty),
-    ] {
-        if let Some(v) = v {
-            gen.insert(name.into(), json!(v));
-        }
-    }
-    if let Some(k) = s.top_k {
-        gen.insert("topK".into(), k.into());
-    }
-    if let Some(seed) = s.seed {
-        gen.insert("seed".into(), seed.into());
-    }
-    if !s.stop.is_empty() {
-        gen.insert("stopSequences".into(), json!(s.stop));
-    }
+    insert_settings(
+        &mut gen,
+        s,
+        &SettingNames {
+            max_output_tokens: "maxOutputTokens",
+            temperature: "temperature",
+            top_p: "topP",
+            top_k: "topK",
+            presence_penalty: "presencePenalty",
+            frequency_penalty: "frequencyPenalty",
+            seed: "seed",
+            stop: "stopSequences",
+        },
+    );
     match &s.response_format {
         None | Some(ResponseFormat::Text) => {}
         Some(ResponseFormat::Json) => {
