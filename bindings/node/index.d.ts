@@ -45,6 +45,12 @@ export declare class Ditto {
   embed(options: EmbedOptions): Promise<EmbedResult>
   /** Rank documents by relevance to a query (providers with a rerank API, e.g. `cohere:`). */
   rerank(options: RerankOptions): Promise<RerankResult>
+  /** Generate images (`openai:gpt-image-1`, ...). */
+  generateImage(options: GenerateImageOptions): Promise<ImageResult>
+  /** Transcribe audio (`openai:whisper-1`, ...). */
+  transcribe(options: TranscribeOptions): Promise<TranscriptionResult>
+  /** Generate speech (`openai:gpt-4o-mini-tts`, ...); the audio comes back as bytes. */
+  generateSpeech(options: GenerateSpeechOptions): Promise<SpeechResult>
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +162,41 @@ export interface RerankOptions extends CallOptions {
   topN?: number
 }
 
+export interface GenerateImageOptions extends CallOptions {
+  /** What to draw. */
+  prompt: string
+  /** How many images (provider default when unset). */
+  n?: number
+  /** `WIDTHxHEIGHT`, e.g. `"1024x1024"`. */
+  size?: string
+}
+
+/** Audio bytes, a base64 string or `data:` URL, or `{url}` (only `data:` URLs) / `{base64}`. */
+export type AudioContent = Uint8Array | ArrayBuffer | ArrayBufferView | DataContent
+
+export interface TranscribeOptions extends CallOptions {
+  audio: AudioContent
+  /** `"audio/mpeg"`, `"audio/wav"`, ... */
+  mediaType: string
+  /** ISO-639-1 language hint. */
+  language?: string
+  /** Context or spelling hints for the model. */
+  prompt?: string
+}
+
+export interface GenerateSpeechOptions extends CallOptions {
+  /** What to say. */
+  text: string
+  /** The voice (provider default when unset). */
+  voice?: string
+  /** `"mp3"`, `"wav"`, `"opus"`, ... (provider default when unset). */
+  outputFormat?: string
+  /** Speaking speed multiplier. */
+  speed?: number
+  /** Style instructions, for models that take them. */
+  instructions?: string
+}
+
 // ---------------------------------------------------------------------------------------------
 // Results
 
@@ -235,6 +276,50 @@ export interface RerankResult {
   usage: Usage
   warnings: Warning[]
   providerMetadata?: ProviderMetadata
+}
+
+export interface GeneratedImage {
+  /** The image bytes, base64. */
+  base64: string
+  /** `"image/png"`, ... */
+  mediaType: string
+  /** The prompt the provider actually used, when it rewrote it. */
+  revisedPrompt?: string
+}
+
+export interface ImageResult {
+  images: GeneratedImage[]
+  usage: Usage
+  warnings: Warning[]
+  providerMetadata?: ProviderMetadata
+}
+
+export interface TranscriptSegment {
+  text: string
+  /** Seconds. */
+  start: number
+  /** Seconds. */
+  end: number
+}
+
+export interface TranscriptionResult {
+  text: string
+  /** Timed words or segments, when the provider returned them. */
+  segments: TranscriptSegment[]
+  /** Detected language. */
+  language: string | null
+  /** Audio length in seconds. */
+  durationSeconds: number | null
+  warnings: Warning[]
+  providerMetadata?: ProviderMetadata
+}
+
+export interface SpeechResult {
+  /** The audio bytes. */
+  audio: Uint8Array
+  /** `"audio/mpeg"`, ... */
+  mediaType: string
+  warnings: Warning[]
 }
 
 export interface ErrorInfo {

@@ -29,6 +29,12 @@ export declare class NativeDitto {
   streamText(optionsJson: string): NativeTextStream
   /** Start ranking documents against a query (most relevant first). */
   rerank(optionsJson: string): NativeCall
+  /** Start generating images (`images[].base64`, `mediaType`, `revisedPrompt`). */
+  generateImage(optionsJson: string): NativeCall
+  /** Start transcribing audio (given as base64, a `data:` URL, `{url}` or `{base64}`). */
+  transcribe(optionsJson: string): NativeCall
+  /** Start generating speech; the result carries the audio as `audioBase64`. */
+  generateSpeech(optionsJson: string): NativeCall
   /** Start embedding one text (`input: string` → `embedding` too) or many. */
   embed(optionsJson: string): NativeCall
 }

@@ -51,6 +51,38 @@ class Ditto {
     const { signal, json } = prepareCall(options, 'rerank')
     return JSON.parse(await run(() => this.#native.rerank(json), signal))
   }
+
+  /** Generate images: `{images: [{base64, mediaType, revisedPrompt?}], usage, warnings}`. */
+  async generateImage(options) {
+    const { signal, json } = prepareCall(options, 'generateImage')
+    return JSON.parse(await run(() => this.#native.generateImage(json), signal))
+  }
+
+  /**
+   * Transcribe `audio` (a Uint8Array / Buffer / ArrayBuffer, a base64 string or `data:` URL,
+   * or `{url}` / `{base64}`): `{text, segments, language, durationSeconds, warnings}`.
+   */
+  async transcribe(options) {
+    const { signal, json } = prepareCall(withAudio(options), 'transcribe')
+    return JSON.parse(await run(() => this.#native.transcribe(json), signal))
+  }
+
+  /** Generate speech: `{audio: Uint8Array, mediaType, warnings}`. */
+  async generateSpeech(options) {
+    const { signal, json } = prepareCall(options, 'generateSpeech')
+    const { audioBase64, ...rest } = JSON.parse(await run(() => this.#native.generateSpeech(json), signal))
+    return { audio: Uint8Array.from(Buffer.from(audioBase64, 'base64')), ...rest }
+  }
+}
+
+/** `options` with binary `audio` (any ArrayBuffer view, or an ArrayBuffer) as `{base64}`. */
+function withAudio(options) {
+  const audio = options?.audio
+  if (audio instanceof ArrayBuffer || ArrayBuffer.isView(audio)) {
+    const bytes = audio instanceof ArrayBuffer ? Buffer.from(audio) : Buffer.from(audio.buffer, audio.byteOffset, audio.byteLength)
+    return { ...options, audio: { base64: bytes.toString('base64') } }
+  }
+  return options
 }
 
 /** Start a native call and wait for it; the signal cancels it (dropping the Rust future). */

@@ -4,7 +4,10 @@
 use crate::call::NativeCall;
 use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
-use crate::options::{client_config, embed_request, rerank_request, text_request};
+use crate::options::{
+    client_config, embed_request, image_request, rerank_request, speech_request, text_request,
+    transcription_request,
+};
 use crate::stream::NativeTextStream;
 use ditto_llm::{Ditto, DittoConfig, Error};
 use napi_derive::napi;
@@ -72,6 +75,45 @@ impl NativeDitto {
             let ditto = self.inner.clone();
             Ok(NativeCall::spawn(async move {
                 let result = ditto.rerank(request).await?;
+                camel_json(&result)
+            }))
+        })
+    }
+
+    /// Start generating images (`images[].base64`, `mediaType`, `revisedPrompt`).
+    #[napi]
+    pub fn generate_image(&self, options_json: String) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let request = image_request(&options_json)?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = ditto.generate_image(request).await?;
+                camel_json(&result)
+            }))
+        })
+    }
+
+    /// Start transcribing audio (given as base64, a `data:` URL, `{url}` or `{base64}`).
+    #[napi]
+    pub fn transcribe(&self, options_json: String) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let request = transcription_request(&options_json)?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = ditto.transcribe(request).await?;
+                camel_json(&result)
+            }))
+        })
+    }
+
+    /// Start generating speech; the result carries the audio as `audioBase64`.
+    #[napi]
+    pub fn generate_speech(&self, options_json: String) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let request = speech_request(&options_json)?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = ditto.generate_speech(request).await?;
                 camel_json(&result)
             }))
         })

@@ -6,8 +6,8 @@
 use crate::case::camel_key;
 use ditto_llm::types::interop;
 use ditto_llm::{
-    DittoConfig, EmbedRequest, Error, ProviderConfig, ProviderOptions, RerankRequest,
-    ResponseFormat, Result, TextRequest,
+    DataSource, DittoConfig, EmbedRequest, Error, ImageRequest, ProviderConfig, ProviderOptions,
+    RerankRequest, ResponseFormat, Result, SpeechRequest, TextRequest, TranscriptionRequest,
 };
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -428,6 +428,144 @@ pub fn rerank_request(json: &str) -> Result<RerankRequest> {
     };
     let mut req = RerankRequest::new(model, query, documents);
     req.top_n = o.u32("top_n")?;
+    if let Some(v) = o.take("provider_options") {
+        req.provider_options = provider_options(v, "providerOptions")?;
+    }
+    req.headers = o.string_map("headers")?;
+    req.max_retries = o.u32("max_retries")?;
+    Ok(req)
+}
+
+const IMAGE_OPTIONS: &[&str] = &[
+    "model",
+    "prompt",
+    "n",
+    "size",
+    "provider_options",
+    "headers",
+    "max_retries",
+];
+
+/// `generateImage` options → an [`ImageRequest`].
+pub fn image_request(json: &str) -> Result<ImageRequest> {
+    let raw = parse_object(json, "generateImage")?;
+    let mut o = Opts::new(raw, "generateImage", IMAGE_OPTIONS, Error::invalid_request)?;
+    let model = o.string("model")?.ok_or_else(|| {
+        Error::invalid_request("generateImage option `model` is required (\"provider:model\")")
+    })?;
+    let prompt = o
+        .string("prompt")?
+        .ok_or_else(|| Error::invalid_request("generateImage option `prompt` is required"))?;
+    let mut req = ImageRequest {
+        model,
+        prompt,
+        n: o.u32("n")?,
+        size: o.string("size")?,
+        ..Default::default()
+    };
+    if let Some(v) = o.take("provider_options") {
+        req.provider_options = provider_options(v, "providerOptions")?;
+    }
+    req.headers = o.string_map("headers")?;
+    req.max_retries = o.u32("max_retries")?;
+    Ok(req)
+}
+
+const TRANSCRIPTION_OPTIONS: &[&str] = &[
+    "model",
+    "audio",
+    "media_type",
+    "language",
+    "prompt",
+    "provider_options",
+    "headers",
+    "max_retries",
+];
+
+/// `transcribe` options → a [`TranscriptionRequest`]. `audio` is a base64 string, a `data:`
+/// URL, or `{url}` / `{base64}` (the JS wrapper turns bytes into `{base64}`).
+pub fn transcription_request(json: &str) -> Result<TranscriptionRequest> {
+    let raw = parse_object(json, "transcribe")?;
+    let mut o = Opts::new(
+        raw,
+        "transcribe",
+        TRANSCRIPTION_OPTIONS,
+        Error::invalid_request,
+    )?;
+    let model = o.string("model")?.ok_or_else(|| {
+        Error::invalid_request("transcribe option `model` is required (\"provider:model\")")
+    })?;
+    let audio = match o.take("audio") {
+        Some(v @ (Value::String(_) | Value::Object(_))) => serde_json::from_value::<DataSource>(v)
+            .map_err(|e| {
+                Error::invalid_request(format!(
+                    "transcribe option `audio` must be bytes, a base64 string, {{url}} or {{base64}}: {e}"
+                ))
+            })?,
+        None => return Err(Error::invalid_request("transcribe option `audio` is required")),
+        Some(other) => {
+            return Err(o.wrong(
+                "audio",
+                "a Uint8Array, a base64 string, {url} or {base64}",
+                &other,
+            ))
+        }
+    };
+    let media_type = o.string("media_type")?.ok_or_else(|| {
+        Error::invalid_request("transcribe option `mediaType` is required (\"audio/wav\", ...)")
+    })?;
+    let mut req = TranscriptionRequest {
+        model,
+        audio,
+        media_type,
+        language: o.string("language")?,
+        prompt: o.string("prompt")?,
+        provider_options: ProviderOptions::default(),
+        headers: o.string_map("headers")?,
+        max_retries: o.u32("max_retries")?,
+    };
+    if let Some(v) = o.take("provider_options") {
+        req.provider_options = provider_options(v, "providerOptions")?;
+    }
+    Ok(req)
+}
+
+const SPEECH_OPTIONS: &[&str] = &[
+    "model",
+    "text",
+    "voice",
+    "output_format",
+    "speed",
+    "instructions",
+    "provider_options",
+    "headers",
+    "max_retries",
+];
+
+/// `generateSpeech` options → a [`SpeechRequest`].
+pub fn speech_request(json: &str) -> Result<SpeechRequest> {
+    let raw = parse_object(json, "generateSpeech")?;
+    let mut o = Opts::new(
+        raw,
+        "generateSpeech",
+        SPEECH_OPTIONS,
+        Error::invalid_request,
+    )?;
+    let model = o.string("model")?.ok_or_else(|| {
+        Error::invalid_request("generateSpeech option `model` is required (\"provider:model\")")
+    })?;
+    let text = o
+        .string("text")?
+        .ok_or_else(|| Error::invalid_request("generateSpeech option `text` is required"))?;
+    let mut req = SpeechRequest {
+        model,
+        text,
+        voice: o.string("voice")?,
+        output_format: o.string("output_format")?,
+        speed: o.number("speed")?,
+        instructions: o.string("instructions")?,
+        ..Default::default()
+    };
     if let Some(v) = o.take("provider_options") {
         req.provider_options = provider_options(v, "providerOptions")?;
     }

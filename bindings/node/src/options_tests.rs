@@ -215,3 +215,36 @@ fn rerank_options() {
     let e = rerank_request(r#"{"model":"cohere:r","documents":[]}"#).unwrap_err();
     assert!(e.message().contains("`query` is required"));
 }
+
+#[test]
+fn media_options() {
+    let r = image_request(
+        r#"{"model":"openai:gpt-image-1","prompt":"p","n":2,"size":"256x256","providerOptions":{"openai":{"quality":"low"}}}"#,
+    )
+    .unwrap();
+    assert_eq!((r.n, r.size.as_deref()), (Some(2), Some("256x256")));
+    assert_eq!(r.provider_options.get("openai").unwrap()["quality"], "low");
+
+    let t = transcription_request(
+        r#"{"model":"openai:whisper-1","audio":{"base64":"UklGRg=="},"mediaType":"audio/wav","language":"en"}"#,
+    )
+    .unwrap();
+    assert_eq!(t.audio.to_base64().as_deref(), Some("UklGRg=="));
+    assert_eq!(
+        (t.media_type.as_str(), t.language.as_deref()),
+        ("audio/wav", Some("en"))
+    );
+    let e = transcription_request(r#"{"model":"openai:whisper-1","audio":[1],"mediaType":"a"}"#)
+        .unwrap_err();
+    assert!(e.message().contains("`audio`"), "{}", e.message());
+
+    let s = speech_request(
+        r#"{"model":"openai:tts-1","text":"hi","outputFormat":"wav","speed":1.5,"voice":"v"}"#,
+    )
+    .unwrap();
+    assert_eq!(s.output_format.as_deref(), Some("wav"));
+    assert_eq!((s.speed, s.voice.as_deref()), (Some(1.5), Some("v")));
+    let e = speech_request(r#"{"model":"openai:tts-1"}"#).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidRequest);
+    assert!(e.message().contains("`text` is required"));
+}

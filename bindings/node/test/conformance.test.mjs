@@ -91,3 +91,35 @@ for (const c of manifest.cases) {
     check(outcome, path.join(repoRoot, 'tests/fixtures/ai-sdk-snapshots', `${c.name}.json`))
   })
 }
+
+// Image and audio recordings (tests/fixtures/ai-sdk-media-cases.json), like the Rust media test.
+const media = readJson(path.join(repoRoot, 'tests/fixtures/ai-sdk-media-cases.json'))
+
+test('there are media recordings of each kind', () => {
+  const kinds = new Set(media.cases.map((c) => c.kind))
+  assert.ok(kinds.has('image') && kinds.has('transcription'), [...kinds].join(', '))
+})
+
+async function runMedia(c) {
+  await mock.pushScenario(c.name, [{ fixture: c.file }])
+  const ditto = mock.client([c.model.split(':')[0]], { 'x-mock-scenario': c.name })
+  try {
+    if (c.kind === 'image') {
+      return { result: toSnake(await ditto.generateImage({ model: c.model, prompt: 'replayed', maxRetries: 0 })) }
+    }
+    if (c.kind === 'transcription') {
+      // The manifest's input: the 4 bytes "RIFF" as audio/wav.
+      const audio = new TextEncoder().encode('RIFF')
+      return { result: toSnake(await ditto.transcribe({ model: c.model, audio, mediaType: 'audio/wav', maxRetries: 0 })) }
+    }
+  } catch (e) {
+    return { error: errorJson(e) }
+  }
+  throw new Error(`unknown media case kind ${c.kind}`)
+}
+
+for (const c of media.cases) {
+  test(`AI SDK media recording: ${c.name}`, { skip: sharedFixtures() ? false : '../shared/fixtures/ai-sdk is not present' }, async () => {
+    check(await runMedia(c), path.join(repoRoot, 'tests/fixtures/ai-sdk-snapshots', `${c.name}.json`))
+  })
+}

@@ -10,6 +10,9 @@ import {
   type StreamEvent,
   type Usage,
   type ErrorCode,
+  type ImageResult,
+  type TranscriptionResult,
+  type SpeechResult,
 } from '@ditto/llm'
 
 const ditto = new Ditto()
@@ -83,4 +86,19 @@ export async function demo(): Promise<void> {
   void n
   // @ts-expect-error not an option
   new Ditto({ provider: {} })
+}
+
+export async function media(): Promise<void> {
+  const img: ImageResult = await ditto.generateImage({ model: 'openai:gpt-image-1', prompt: 'a cat', n: 1, size: '1024x1024' })
+  const png: string = img.images[0].base64
+  const t: TranscriptionResult = await ditto.transcribe({ model: 'openai:whisper-1', audio: new Uint8Array([1, 2]), mediaType: 'audio/wav', language: 'en' })
+  const t2 = await ditto.transcribe({ model: 'openai:whisper-1', audio: { base64: png }, mediaType: 'audio/wav', signal: AbortSignal.timeout(1000) })
+  const seconds: number | null = t.durationSeconds
+  const s: SpeechResult = await ditto.generateSpeech({ model: 'openai:tts-1', text: t.text + t2.segments.length, voice: 'alloy', outputFormat: 'mp3', speed: 1 })
+  const bytes: Uint8Array = s.audio
+  void [seconds, bytes]
+  // @ts-expect-error mediaType is required
+  await ditto.transcribe({ model: 'openai:whisper-1', audio: 'UklGRg==' })
+  // @ts-expect-error speed is a number
+  await ditto.generateSpeech({ model: 'openai:tts-1', text: 'x', speed: 'fast' })
 }
