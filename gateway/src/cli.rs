@@ -116,6 +116,7 @@ pub async fn run(cli: Cli) -> i32 {
         return 2;
     }
     init_logs(&log_format);
+    crate::middleware::access_log::enable(log_format == "json");
     let store_text = cli
         .store
         .clone()

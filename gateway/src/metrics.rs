@@ -186,6 +186,11 @@ impl Metrics {
         );
         let _ = writeln!(
             out,
+            "# HELP ditto_access_log_dropped_total Access-log lines dropped because the writer fell behind.\n# TYPE ditto_access_log_dropped_total counter\nditto_access_log_dropped_total {}",
+            crate::middleware::access_log::dropped()
+        );
+        let _ = writeln!(
+            out,
             "# HELP ditto_virtual_keys Virtual keys loaded.\n# TYPE ditto_virtual_keys gauge\nditto_virtual_keys {keys}"
         );
         let _ = writeln!(

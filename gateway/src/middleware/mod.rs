@@ -1,5 +1,6 @@
 //! Cross-cutting layers: request ids, metrics and access logs; admin authentication.
 
+pub mod access_log;
 mod admin_auth;
 mod observe;
 

@@ -70,14 +70,13 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
         st.metrics.record_rejection(reason);
     }
     if route != "/metrics" && route != "/health" {
-        tracing::info!(
-            request_id = %id,
-            method = %method,
+        super::access_log::request(
+            &id,
+            method.as_str(),
             route,
             status,
             backend,
-            latency_ms = (secs * 1000.0) as u64,
-            "request"
+            (secs * 1000.0) as u64,
         );
     }
     resp

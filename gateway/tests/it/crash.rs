@@ -107,6 +107,14 @@ async fn kill_9_loses_nothing_and_reaps_reservations() {
     proc.0.wait().unwrap();
     drop(open);
 
+    // The access log (JSON, one line per request) reached stderr before the kill.
+    let first = std::fs::read_to_string(dir.join("first.log")).unwrap();
+    assert!(
+        first.contains("\"message\":\"request\"")
+            && first.contains("\"route\":\"/v1/chat/completions\""),
+        "{first}"
+    );
+    assert!(!first.contains(KEY) && !first.contains(ADMIN));
     let log = dir.join("second.log");
     let (_proc2, url2) = spawn(&config, &db, &log);
     let v: Value = http

@@ -1,0 +1,119 @@
+//! The access log: one line per request, formatted on the request path into a short string and
+//! written by a dedicated thread through a buffered stderr (tracing's JSON formatter cost more
+//! than the whole floor proxy's request handling). Bounded: when the queue is full, lines are
+//! dropped and counted. Only the binary turns it on; the library (tests) logs nothing here.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::OnceLock;
+
+/// Lines queued at most.
+const QUEUE: usize = 16_384;
+
+struct AccessLog {
+    tx: SyncSender<String>,
+    json: bool,
+}
+
+static LOG: OnceLock<AccessLog> = OnceLock::new();
+static DROPPED: AtomicU64 = AtomicU64::new(0);
+
+/// Start the writer thread (`json` or text lines). Later calls do nothing.
+pub fn enable(json: bool) {
+    LOG.get_or_init(|| {
+        let (tx, rx) = sync_channel::<String>(QUEUE);
+        let _ = std::thread::Builder::new()
+            .name("ditto-access-log".into())
+            .spawn(move || {
+                let mut batch: Vec<u8> = Vec::with_capacity(64 * 1024);
+                while let Ok(line) = rx.recv() {
+                    batch.extend_from_slice(line.as_bytes());
+                    while batch.len() < 64 * 1024 {
+                        match rx.try_recv() {
+                            Ok(more) => batch.extend_from_slice(more.as_bytes()),
+                            Err(_) => break,
+                        }
+                    }
+                    // Lock stderr only while writing: other threads (tracing) share it.
+                    let _ = std::io::stderr().lock().write_all(&batch);
+                    batch.clear();
+                }
+            });
+        AccessLog { tx, json }
+    });
+}
+
+/// Lines dropped because the writer fell behind.
+pub fn dropped() -> u64 {
+    DROPPED.load(Ordering::Relaxed)
+}
+
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+fn timestamp() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = crate::config::time::format_rfc3339(now.as_secs());
+    // `...SSZ` → `...SS.mmmZ`
+    format!("{}.{:03}Z", &secs[..secs.len() - 1], now.subsec_millis())
+}
+
+/// One finished request.
+pub fn request(id: &str, method: &str, route: &str, status: u16, backend: &str, latency_ms: u64) {
+    let Some(log) = LOG.get() else {
+        return;
+    };
+    let mut line = String::with_capacity(192);
+    if log.json {
+        line.push_str("{\"timestamp\":\"");
+        line.push_str(&timestamp());
+        line.push_str("\",\"level\":\"INFO\",\"message\":\"request\",\"request_id\":\"");
+        escape_into(&mut line, id);
+        let _ = write!(
+            line,
+            "\",\"method\":\"{method}\",\"route\":\"{route}\",\"status\":{status},\"backend\":\""
+        );
+        escape_into(&mut line, backend);
+        let _ = writeln!(line, "\",\"latency_ms\":{latency_ms}}}");
+    } else {
+        let _ = writeln!(
+            line,
+            "{}  INFO request request_id={id} method={method} route={route} status={status} backend={backend} latency_ms={latency_ms}",
+            timestamp()
+        );
+    }
+    if log.tx.try_send(line).is_err() {
+        DROPPED.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_stamps() {
+        let mut s = String::new();
+        escape_into(&mut s, "a\"b\\c\n");
+        assert_eq!(s, "a\\\"b\\\\c\\u000a");
+        let t = timestamp();
+        assert!(
+            t.ends_with('Z') && t.len() == "2026-01-01T00:00:00.000Z".len(),
+            "{t}"
+        );
+    }
+}
