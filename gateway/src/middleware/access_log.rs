@@ -63,13 +63,39 @@ fn escape_into(out: &mut String, s: &str) {
     }
 }
 
-fn timestamp() -> String {
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` into `out`; the formatted second is cached per thread.
+fn push_timestamp(out: &mut String) {
+    use std::cell::RefCell;
+    thread_local! {
+        static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = crate::config::time::format_rfc3339(now.as_secs());
-    // `...SSZ` → `...SS.mmmZ`
-    format!("{}.{:03}Z", &secs[..secs.len() - 1], now.subsec_millis())
+    let secs = now.as_secs();
+    SECOND.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if cached.0 != secs {
+            let text = crate::config::time::format_rfc3339(secs);
+            // `...SSZ` → `...SS` (the milliseconds and `Z` are added below).
+            cached.1 = text[..text.len() - 1].to_owned();
+            cached.0 = secs;
+        }
+        out.push_str(&cached.1);
+    });
+    let ms = now.subsec_millis();
+    out.push('.');
+    out.push(char::from(b'0' + (ms / 100) as u8));
+    out.push(char::from(b'0' + (ms / 10 % 10) as u8));
+    out.push(char::from(b'0' + (ms % 10) as u8));
+    out.push('Z');
+}
+
+#[cfg(test)]
+fn timestamp() -> String {
+    let mut s = String::new();
+    push_timestamp(&mut s);
+    s
 }
 
 /// One finished request.
@@ -80,7 +106,7 @@ pub fn request(id: &str, method: &str, route: &str, status: u16, backend: &str, 
     let mut line = String::with_capacity(192);
     if log.json {
         line.push_str("{\"timestamp\":\"");
-        line.push_str(&timestamp());
+        push_timestamp(&mut line);
         line.push_str("\",\"level\":\"INFO\",\"message\":\"request\",\"request_id\":\"");
         escape_into(&mut line, id);
         let _ = write!(
@@ -90,10 +116,10 @@ pub fn request(id: &str, method: &str, route: &str, status: u16, backend: &str, 
         escape_into(&mut line, backend);
         let _ = writeln!(line, "\",\"latency_ms\":{latency_ms}}}");
     } else {
+        push_timestamp(&mut line);
         let _ = writeln!(
             line,
-            "{}  INFO request request_id={id} method={method} route={route} status={status} backend={backend} latency_ms={latency_ms}",
-            timestamp()
+            "  INFO request request_id={id} method={method} route={route} status={status} backend={backend} latency_ms={latency_ms}"
         );
     }
     if log.tx.try_send(line).is_err() {

@@ -372,8 +372,11 @@ async fn instructions(program: &[String], key: Option<&str>) -> f64 {
     let body = chat_body(false);
     let mut totals = Vec::new();
     for n in [200usize, 600] {
-        let out =
-            std::env::temp_dir().join(format!("ditto-gw-callgrind-{}-{n}.out", std::process::id()));
+        let out = std::env::temp_dir().join(format!(
+            "ditto-gw-callgrind-{}-{}-{n}.out",
+            std::process::id(),
+            if key.is_some() { "gw" } else { "floor" }
+        ));
         let mut cmd = Command::new("valgrind");
         cmd.arg("--tool=callgrind")
             .arg(format!("--callgrind-out-file={}", out.display()))
@@ -410,7 +413,9 @@ async fn instructions(program: &[String], key: Option<&str>) -> f64 {
             .and_then(|v| v.split_whitespace().next())
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let _ = std::fs::remove_file(&out);
+        if std::env::var_os("DITTO_BENCH_KEEP_CALLGRIND").is_none() {
+            let _ = std::fs::remove_file(&out);
+        }
         totals.push(total);
     }
     totals[1].saturating_sub(totals[0]) as f64 / 400.0
