@@ -547,3 +547,7 @@ where
 #[cfg(test)]
 #[path = "sse_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "sse_prop_tests.rs"]
+mod prop_tests;

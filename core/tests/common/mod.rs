@@ -2,6 +2,8 @@
 //! it, and JSON snapshots shared with the other languages' suites.
 #![allow(dead_code)]
 
+pub mod native;
+
 use ditto_llm::{Ditto, ProviderConfig, ProviderKind};
 use ditto_mock_upstream::{MockConfig, MockServer};
 use serde_json::Value;
