@@ -308,3 +308,23 @@ async fn large_non_sse_body_is_relayed() {
     let prompt = v["usage"]["total_tokens"].as_u64().unwrap();
     assert_eq!(env.spent("team-a").await, (prompt, 0));
 }
+
+#[tokio::test]
+async fn malformed_json_gets_an_openai_error_and_spends_nothing() {
+    let env = setup(MINIMAL).await;
+    let r = env
+        .http
+        .post(env.url("/v1/chat/completions"))
+        .bearer_auth(KEY)
+        .header("content-type", "application/json")
+        .body("{\"model\": \"gpt-4o-mini\", \"messages\": [")
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    // Rejected with an OpenAI error body; no reservation is left behind and nothing is charged.
+    assert_eq!(status, 400, "{v}");
+    assert!(v["error"]["message"].is_string(), "{v}");
+    assert_eq!(env.spent("team-a").await, (0, 0));
+}
