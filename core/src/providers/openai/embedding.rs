@@ -40,8 +40,7 @@ pub fn parse_embedding_response(
             .with_provider(provider)
             .with_body(String::from_utf8_lossy(body).into_owned())
     };
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| bad(format!("the provider answered with invalid JSON: {e}")))?;
+    let v = crate::providers::common::parse_body(provider, body)?;
     let data = v
         .get("data")
         .and_then(Value::as_array)

@@ -118,14 +118,7 @@ pub fn provider_metadata(provider_key: &str, body: &Value) -> Option<Map<String,
 
 /// Parse a complete (non-streaming) response.
 pub fn parse_chat_response(provider_key: &str, body: &[u8]) -> Result<ModelResponse> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| {
-        Error::new(
-            crate::error::ErrorKind::Provider,
-            format!("the provider answered with invalid JSON: {e}"),
-        )
-        .with_provider(provider_key)
-        .with_body(String::from_utf8_lossy(body).into_owned())
-    })?;
+    let v = crate::providers::common::parse_body(provider_key, body)?;
     if v.get("error").is_some_and(|e| !e.is_null()) {
         return Err(super::error::map_stream_error(provider_key, &v));
     }

@@ -7,15 +7,11 @@ use super::response::{
 use super::usage::usage_of;
 use crate::error::{Error, Result};
 use crate::http::sse::SseEvent;
+use crate::providers::common::{parse_chunk, MAX_SOURCES, MAX_TOOL_ARGUMENT_BYTES, MAX_TOOL_CALLS};
 use crate::providers::sse_decode::ChunkDecoder;
 use crate::types::{ProviderMetadata, ResponseMetadata, StreamEvent, ToolCall, Usage};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
-
-/// Most tool calls one response may carry.
-const MAX_TOOL_CALLS: usize = 256;
-/// Most argument bytes one tool call may carry.
-const MAX_TOOL_ARGUMENT_BYTES: usize = 8 * 1024 * 1024;
 
 #[derive(Debug, Default)]
 struct PendingToolCall {
@@ -80,8 +76,7 @@ impl ChatStreamDecoder {
         }
         for source in citation_sources(chunk) {
             if let crate::types::Source::Url { url, .. } = &source {
-                if self.seen_sources.len() < MAX_TOOL_CALLS && self.seen_sources.insert(url.clone())
-                {
+                if self.seen_sources.len() < MAX_SOURCES && self.seen_sources.insert(url.clone()) {
                     out.push(StreamEvent::Source(source));
                 }
             }
@@ -271,11 +266,7 @@ impl ChunkDecoder for ChatStreamDecoder {
         if data == "[DONE]" {
             return self.finish(out);
         }
-        let chunk: Value = serde_json::from_str(data).map_err(|e| {
-            Error::stream(format!("the provider sent a chunk that is not JSON: {e}"))
-                .with_provider(self.provider_key.clone())
-                .with_body(data.to_owned())
-        })?;
+        let chunk = parse_chunk(&self.provider_key, data)?;
         self.on_chunk(&chunk, out)
     }
 
