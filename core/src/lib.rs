@@ -30,6 +30,7 @@ pub mod error;
 pub mod generate;
 pub mod http;
 pub mod model;
+pub mod protocol;
 pub mod providers;
 pub mod registry;
 pub mod stream;
