@@ -348,6 +348,8 @@ export type StreamEvent =
   | ({ type: 'tool-call' } & ToolCall)
   | { type: 'tool-result'; toolCallId: string; toolName: string; input: JSONValue; output: JSONValue; providerExecuted?: boolean }
   | { type: 'tool-error'; toolCallId: string; toolName: string; input: JSONValue; error: string }
+  /** An agent paused before a tool that needs approval. */
+  | { type: 'tool-approval-request'; approvalId: string; toolCall: ToolCall }
   | ({ type: 'source' } & Source)
   | { type: 'file'; mediaType: string; base64: string }
   | {

@@ -86,6 +86,29 @@ impl Ditto {
         generate::stream_text(model.as_ref(), &request).await
     }
 
+    /// Run the agent loop (see [`crate::agent`]) on the model named in `request.model`.
+    pub async fn run_agent(
+        &self,
+        request: TextRequest,
+        tools: &crate::agent::ToolSet,
+        opts: &crate::agent::AgentOptions,
+    ) -> Result<crate::agent::AgentResult> {
+        let model = self.language_model(&request.model)?;
+        crate::agent::run_agent(model, &request, tools, opts).await
+    }
+
+    /// Stream the agent loop (see [`crate::agent`]) on the model named in `request.model`.
+    /// Dropping the stream cancels the model call in flight and the running tools.
+    pub fn stream_agent(
+        &self,
+        request: TextRequest,
+        tools: &crate::agent::ToolSet,
+        opts: &crate::agent::AgentOptions,
+    ) -> Result<crate::agent::AgentStream> {
+        let model = self.language_model(&request.model)?;
+        crate::agent::stream_agent(model, &request, tools, opts)
+    }
+
     /// Embed one text.
     pub async fn embed(&self, model: &str, value: impl Into<String>) -> Result<EmbedResult> {
         let request = EmbedRequest::new(model, vec![value.into()]);

@@ -24,6 +24,7 @@
 
 #![warn(missing_docs)]
 
+pub mod agent;
 pub mod client;
 pub mod config;
 pub mod error;

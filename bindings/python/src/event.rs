@@ -61,7 +61,7 @@ impl PyStreamEvent {
     #[getter]
     fn tool_call_id(&self) -> Option<&str> {
         match &self.0 {
-            E::ToolCall(c) => Some(&c.tool_call_id),
+            E::ToolCall(c) | E::ToolApprovalRequest { tool_call: c, .. } => Some(&c.tool_call_id),
             E::ToolResult { tool_call_id, .. } | E::ToolError { tool_call_id, .. } => {
                 Some(tool_call_id)
             }
@@ -73,7 +73,7 @@ impl PyStreamEvent {
     #[getter]
     fn tool_name(&self) -> Option<&str> {
         match &self.0 {
-            E::ToolCall(c) => Some(&c.tool_name),
+            E::ToolCall(c) | E::ToolApprovalRequest { tool_call: c, .. } => Some(&c.tool_name),
             E::ToolInputStart { tool_name, .. }
             | E::ToolResult { tool_name, .. }
             | E::ToolError { tool_name, .. } => Some(tool_name),
@@ -85,9 +85,20 @@ impl PyStreamEvent {
     #[getter]
     fn input<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         match &self.0 {
-            E::ToolCall(c) => to_py(py, &c.input).map(Some),
+            E::ToolCall(c) | E::ToolApprovalRequest { tool_call: c, .. } => {
+                to_py(py, &c.input).map(Some)
+            }
             E::ToolResult { input, .. } | E::ToolError { input, .. } => to_py(py, input).map(Some),
             _ => Ok(None),
+        }
+    }
+
+    /// The `approval_id` of a `tool-approval-request`.
+    #[getter]
+    fn approval_id(&self) -> Option<&str> {
+        match &self.0 {
+            E::ToolApprovalRequest { approval_id, .. } => Some(approval_id),
+            _ => None,
         }
     }
 

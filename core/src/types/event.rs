@@ -124,6 +124,14 @@ pub enum StreamEvent {
         /// What went wrong.
         error: String,
     },
+    /// An agent paused before running a tool that needs the caller's approval. Answer with a
+    /// `ToolApprovalResponse` carrying the same `approval_id` to resume.
+    ToolApprovalRequest {
+        /// Identifies this request in the approval response.
+        approval_id: String,
+        /// The call waiting for approval.
+        tool_call: ToolCall,
+    },
     /// A cited source.
     Source(Source),
     /// A generated file.
@@ -191,6 +199,7 @@ impl StreamEvent {
             StreamEvent::ToolCall(_) => "tool-call",
             StreamEvent::ToolResult { .. } => "tool-result",
             StreamEvent::ToolError { .. } => "tool-error",
+            StreamEvent::ToolApprovalRequest { .. } => "tool-approval-request",
             StreamEvent::Source(_) => "source",
             StreamEvent::File { .. } => "file",
             StreamEvent::FinishStep { .. } => "finish-step",

@@ -210,6 +210,9 @@ class StreamEvent:
     @property
     def input(self) -> Optional[JSON]: ...
     @property
+    def approval_id(self) -> Optional[str]:
+        """The `approval_id` of a `tool-approval-request`."""
+    @property
     def invalid_input(self) -> Optional[bool]: ...
     @property
     def output(self) -> Optional[JSON]: ...

@@ -57,6 +57,7 @@ EventType = Literal[
     "tool-call",
     "tool-result",
     "tool-error",
+    "tool-approval-request",
     "source",
     "file",
     "finish-step",
