@@ -91,7 +91,11 @@ struct Double;
 
 #[async_trait::async_trait]
 impl ToolExecutor for Double {
-    async fn execute(&self, call: &ToolCall, _: &ToolContext) -> std::result::Result<Value, String> {
+    async fn execute(
+        &self,
+        call: &ToolCall,
+        _: &ToolContext,
+    ) -> std::result::Result<Value, String> {
         let n = call.input["n"].as_i64().ok_or("n missing")?;
         match n {
             n if n < 0 => Err(format!("negative: {n}")),
@@ -119,18 +123,29 @@ fn req() -> TextRequest {
 #[tokio::test]
 async fn runs_tools_and_feeds_results_back() {
     let model = Scripted::new(vec![
-        calls(vec![call("a", "double", json!({"n": 2})), call("b", "double", json!({"n": -1}))]),
+        calls(vec![
+            call("a", "double", json!({"n": 2})),
+            call("b", "double", json!({"n": -1})),
+        ]),
         text("done"),
     ]);
     let tools = ToolSet::new().with(double_tool());
-    let r = run_agent(model.clone(), &req(), &tools, &opts(5)).await.unwrap();
+    let r = run_agent(model.clone(), &req(), &tools, &opts(5))
+        .await
+        .unwrap();
     assert_eq!(r.steps.len(), 2);
     assert_eq!(r.text, "done");
     assert_eq!(r.finish_reason, FinishReason::Stop);
     assert_eq!(r.total_usage, Usage::new(30, 5));
     let results = &r.steps[0].tool_results;
-    assert_eq!(results[0].output, ToolResultOutput::Json(json!({"doubled": 4})));
-    assert_eq!(results[1].output, ToolResultOutput::ErrorText("negative: -1".into()));
+    assert_eq!(
+        results[0].output,
+        ToolResultOutput::Json(json!({"doubled": 4}))
+    );
+    assert_eq!(
+        results[1].output,
+        ToolResultOutput::ErrorText("negative: -1".into())
+    );
     // assistant(calls), tool(results), assistant(text)
     let roles: Vec<Role> = r.response_messages.iter().map(|m| m.role).collect();
     assert_eq!(roles, [Role::Assistant, Role::Tool, Role::Assistant]);
@@ -143,7 +158,9 @@ async fn runs_tools_and_feeds_results_back() {
 async fn default_stops_after_one_step() {
     let model = Scripted::new(vec![calls(vec![call("a", "double", json!({"n": 1}))])]);
     let tools = ToolSet::new().with(double_tool());
-    let r = run_agent(model, &req(), &tools, &AgentOptions::default()).await.unwrap();
+    let r = run_agent(model, &req(), &tools, &AgentOptions::default())
+        .await
+        .unwrap();
     assert_eq!(r.steps.len(), 1);
     assert_eq!(r.steps[0].tool_results.len(), 1);
     assert_eq!(r.finish_reason, FinishReason::ToolCalls);
@@ -153,12 +170,22 @@ async fn default_stops_after_one_step() {
 async fn invalid_input_and_unknown_tool_become_errors() {
     let mut bad = call("a", "double", Value::String("{oops".into()));
     bad.invalid_input = true;
-    let model = Scripted::new(vec![calls(vec![bad, call("b", "nope", json!({}))]), text("ok")]);
+    let model = Scripted::new(vec![
+        calls(vec![bad, call("b", "nope", json!({}))]),
+        text("ok"),
+    ]);
     let tools = ToolSet::new().with(double_tool());
     let r = run_agent(model, &req(), &tools, &opts(3)).await.unwrap();
     let res = &r.steps[0].tool_results;
-    assert!(res[0].output.to_text().contains("not valid JSON"), "{:?}", res[0]);
-    assert_eq!(res[1].output, ToolResultOutput::ErrorText("no such tool: `nope`".into()));
+    assert!(
+        res[0].output.to_text().contains("not valid JSON"),
+        "{:?}",
+        res[0]
+    );
+    assert_eq!(
+        res[1].output,
+        ToolResultOutput::ErrorText("no such tool: `nope`".into())
+    );
     assert_eq!(r.steps.len(), 2);
 }
 
@@ -181,7 +208,9 @@ async fn client_side_tool_ends_the_loop() {
     ])]);
     let ask = AgentTool::client_side(Tool::function("ask", None, json!({"type": "object"})));
     let tools = ToolSet::new().with(double_tool()).with(ask);
-    let r = run_agent(model.clone(), &req(), &tools, &opts(9)).await.unwrap();
+    let r = run_agent(model.clone(), &req(), &tools, &opts(9))
+        .await
+        .unwrap();
     assert_eq!(r.steps.len(), 1);
     assert_eq!(r.steps[0].tool_calls.len(), 2);
     assert_eq!(r.steps[0].tool_results.len(), 1);
@@ -190,7 +219,10 @@ async fn client_side_tool_ends_the_loop() {
 
 #[tokio::test]
 async fn stream_orders_events_and_sums_usage() {
-    let model = Scripted::new(vec![calls(vec![call("a", "double", json!({"n": 2}))]), text("hi")]);
+    let model = Scripted::new(vec![
+        calls(vec![call("a", "double", json!({"n": 2}))]),
+        text("hi"),
+    ]);
     let tools = ToolSet::new().with(double_tool());
     let s = stream_agent(model, &req(), &tools, &opts(5)).unwrap();
     let events: Vec<StreamEvent> = s.map(|e| e.unwrap()).collect().await;
@@ -215,7 +247,11 @@ async fn stream_orders_events_and_sums_usage() {
         ]
     );
     match events.last().unwrap() {
-        StreamEvent::Finish { total_usage, finish_reason, .. } => {
+        StreamEvent::Finish {
+            total_usage,
+            finish_reason,
+            ..
+        } => {
             assert_eq!(*total_usage, Usage::new(30, 5));
             assert_eq!(*finish_reason, FinishReason::Stop);
         }
@@ -225,9 +261,14 @@ async fn stream_orders_events_and_sums_usage() {
 
 #[tokio::test]
 async fn approval_pauses_and_resumes() {
-    let model = Scripted::new(vec![calls(vec![call("a", "double", json!({"n": 3}))]), text("ok")]);
+    let model = Scripted::new(vec![
+        calls(vec![call("a", "double", json!({"n": 3}))]),
+        text("ok"),
+    ]);
     let tools = ToolSet::new().with(double_tool().with_approval(true));
-    let r = run_agent(model.clone(), &req(), &tools, &opts(5)).await.unwrap();
+    let r = run_agent(model.clone(), &req(), &tools, &opts(5))
+        .await
+        .unwrap();
     assert_eq!(r.pending_approvals.len(), 1);
     assert_eq!(r.pending_approvals[0].approval_id, "approval-a");
     assert!(r.steps[0].tool_results.is_empty());
@@ -238,20 +279,32 @@ async fn approval_pauses_and_resumes() {
             .collect(),
     );
     let o = opts(5).approvals(vec![ToolApprovalResponse::approve("approval-a")]);
-    let r2 = run_agent(model.clone(), &resumed, &tools, &o).await.unwrap();
+    let r2 = run_agent(model.clone(), &resumed, &tools, &o)
+        .await
+        .unwrap();
     assert_eq!(r2.text, "ok");
     assert_eq!(r2.response_messages[0].role, Role::Tool);
     let prompt = &model.calls()[1].prompt;
     match &prompt[2].content[0] {
-        ContentPart::ToolResult(t) => assert_eq!(t.output, ToolResultOutput::Json(json!({"doubled": 6}))),
+        ContentPart::ToolResult(t) => {
+            assert_eq!(t.output, ToolResultOutput::Json(json!({"doubled": 6})))
+        }
         other => panic!("{other:?}"),
     }
 
-    let o = opts(5).approvals(vec![ToolApprovalResponse::deny("approval-a", Some("no".into()))]);
-    let r3 = run_agent(model.clone(), &resumed, &tools, &o).await.unwrap();
+    let o = opts(5).approvals(vec![ToolApprovalResponse::deny(
+        "approval-a",
+        Some("no".into()),
+    )]);
+    let r3 = run_agent(model.clone(), &resumed, &tools, &o)
+        .await
+        .unwrap();
     match &r3.response_messages[0].content[0] {
         ContentPart::ToolResult(t) => {
-            assert_eq!(t.output, ToolResultOutput::ErrorText("tool execution denied: no".into()))
+            assert_eq!(
+                t.output,
+                ToolResultOutput::ErrorText("tool execution denied: no".into())
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -271,7 +324,10 @@ fn spec_json_round_trip() {
     .unwrap();
     assert_eq!(spec.max_steps, DEFAULT_MAX_STEPS);
     let back = serde_json::to_value(&spec).unwrap();
-    assert_eq!(back["stop_when"][1], json!({"type": "has-tool-call", "tool_name": "x"}));
+    assert_eq!(
+        back["stop_when"][1],
+        json!({"type": "has-tool-call", "tool_name": "x"})
+    );
     let mut tools = ToolSet::new().with(double_tool());
     let o = spec.clone().into_options(&mut tools).unwrap();
     assert!(tools.get("double").unwrap().needs_approval);

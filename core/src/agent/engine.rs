@@ -279,7 +279,11 @@ impl Engine {
         }
         let results: Vec<_> = executed.into_iter().map(|e| e.result).collect();
         if !results.is_empty() {
-            let parts = results.iter().cloned().map(ContentPart::ToolResult).collect();
+            let parts = results
+                .iter()
+                .cloned()
+                .map(ContentPart::ToolResult)
+                .collect();
             self.push_message(Message::with_parts(Role::Tool, parts));
         }
         self.steps.push(StepResult::new(step, model, results));

@@ -18,8 +18,12 @@ pub const DEFAULT_MAX_TOOL_OUTPUT_BYTES: usize = 1024 * 1024;
 pub trait ToolCallRepair: Send + Sync + std::fmt::Debug {
     /// A corrected call, or `None` to give up (the call then gets a `tool-error`). `error`
     /// says what was wrong; `tools` are the definitions the model had.
-    async fn repair(&self, call: &ToolCall, error: &str, tools: &[Tool])
-        -> Result<Option<ToolCall>>;
+    async fn repair(
+        &self,
+        call: &ToolCall,
+        error: &str,
+        tools: &[Tool],
+    ) -> Result<Option<ToolCall>>;
 }
 
 /// How the agent loop runs.

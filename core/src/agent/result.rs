@@ -2,8 +2,8 @@
 
 use super::ToolApprovalRequest;
 use crate::types::{
-    ContentPart, FinishReason, GenerateTextResult, Message, ResponseMetadata, ToolCall,
-    ToolResult, Usage, Warning,
+    ContentPart, FinishReason, GenerateTextResult, Message, ResponseMetadata, ToolCall, ToolResult,
+    Usage, Warning,
 };
 use serde::{Deserialize, Serialize};
 
