@@ -5,6 +5,7 @@ use crate::config::{DittoConfig, ProviderConfig, ProviderKind};
 use crate::error::{Error, Result};
 use crate::generate;
 use crate::http::{HttpClient, HttpConfig};
+use crate::middleware::{AliasBuilder, AliasConfig, MiddlewareSpec};
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::{self, AnthropicProvider};
 use crate::providers::bedrock::{self, sigv4::AwsCredentials, BedrockAuth, BedrockProvider};
@@ -25,6 +26,7 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct Ditto {
     registry: Arc<ProviderRegistry>,
+    aliases: Arc<BTreeMap<String, Arc<dyn LanguageModel>>>,
 }
 
 impl Ditto {
@@ -40,23 +42,7 @@ impl Ditto {
 
     /// A client from a [`DittoConfig`] (what the bindings pass).
     pub fn from_config(config: DittoConfig) -> Result<Self> {
-        let mut b = Self::builder();
-        if config.from_env {
-            b = b.from_env();
-        }
-        if let Some(ms) = config.timeout_ms {
-            b = b.timeout(Duration::from_millis(ms));
-        }
-        if let Some(ms) = config.connect_timeout_ms {
-            b.http.connect_timeout = Duration::from_millis(ms);
-        }
-        if let Some(n) = config.max_retries {
-            b = b.max_retries(n);
-        }
-        for (name, provider) in config.providers {
-            b = b.provider(name, provider);
-        }
-        b.build()
+        Self::builder().config(config).build()
     }
 
     /// The provider names this client knows.
@@ -64,8 +50,17 @@ impl Ditto {
         self.registry.names()
     }
 
-    /// The chat model named `"provider:model"`.
+    /// The alias names this client knows.
+    pub fn aliases(&self) -> Vec<&str> {
+        self.aliases.keys().map(String::as_str).collect()
+    }
+
+    /// The chat model named `model`: an alias (see [`DittoBuilder::alias`]), else
+    /// `"provider:model"`.
     pub fn language_model(&self, model: &str) -> Result<Arc<dyn LanguageModel>> {
+        if let Some(m) = self.aliases.get(model) {
+            return Ok(m.clone());
+        }
         self.registry.language_model(model)
     }
 
@@ -174,9 +169,47 @@ pub struct DittoBuilder {
     configs: BTreeMap<String, ProviderConfig>,
     custom: BTreeMap<String, ProviderHandle>,
     http: HttpConfig,
+    aliases: BTreeMap<String, AliasConfig>,
 }
 
 impl DittoBuilder {
+    /// Apply a [`DittoConfig`] (what the bindings pass): providers, timeouts, retries and
+    /// aliases are added to what the builder already has.
+    pub fn config(self, config: DittoConfig) -> Self {
+        let mut b = self;
+        if config.from_env {
+            b = b.from_env();
+        }
+        if let Some(ms) = config.timeout_ms {
+            b = b.timeout(Duration::from_millis(ms));
+        }
+        if let Some(ms) = config.connect_timeout_ms {
+            b.http.connect_timeout = Duration::from_millis(ms);
+        }
+        if let Some(n) = config.max_retries {
+            b = b.max_retries(n);
+        }
+        for (name, provider) in config.providers {
+            b = b.provider(name, provider);
+        }
+        b.aliases.extend(config.aliases);
+        b
+    }
+
+    /// Add an alias: `name` stands for `base_model` (`provider:model` or another alias) with
+    /// `middleware` around it, outermost first. Use the alias as the `model` of any request.
+    /// The layers are built once, in [`DittoBuilder::build`], so a cache is shared by all calls.
+    pub fn alias(
+        mut self,
+        name: impl Into<String>,
+        base_model: &str,
+        middleware: Vec<MiddlewareSpec>,
+    ) -> Self {
+        self.aliases
+            .insert(name.into(), AliasConfig::new(base_model, middleware));
+        self
+    }
+
     /// Also read providers from the environment; explicit settings win field by field.
     pub fn from_env(mut self) -> Self {
         self.read_env = true;
@@ -280,8 +313,11 @@ impl DittoBuilder {
         for (name, handle) in self.custom {
             registry.register(name, handle);
         }
+        let base = |name: &str| registry.language_model(name);
+        let aliases = AliasBuilder::new(&self.aliases, &base).build_all()?;
         Ok(Ditto {
             registry: Arc::new(registry),
+            aliases: Arc::new(aliases),
         })
     }
 }

@@ -144,6 +144,11 @@ pub struct DittoConfig {
     pub connect_timeout_ms: Option<u64>,
     /// Retries after the first attempt (default 2).
     pub max_retries: Option<u32>,
+    /// Model aliases: a name usable wherever a `provider:model` is, standing for a base model
+    /// with middleware around it. `{"fast": {"model": "openai:gpt-4o-mini", "middleware":
+    /// [{"type": "cache", "max_entries": 100}]}}`. See `docs/middleware.md`.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, crate::middleware::AliasConfig>,
 }
 
 impl Default for DittoConfig {
@@ -154,6 +159,7 @@ impl Default for DittoConfig {
             timeout_ms: None,
             connect_timeout_ms: None,
             max_retries: None,
+            aliases: BTreeMap::new(),
         }
     }
 }

@@ -30,6 +30,7 @@ pub mod config;
 pub mod error;
 pub mod generate;
 pub mod http;
+pub mod middleware;
 pub mod model;
 pub mod protocol;
 pub mod providers;
