@@ -50,10 +50,7 @@ async fn alias_from_json_config_applies_its_middleware() {
 #[tokio::test]
 async fn alias_errors_name_the_alias() {
     let server = mock().await;
-    let cycle = config(
-        &server,
-        json!({"a": {"model": "b"}, "b": {"model": "a"}}),
-    );
+    let cycle = config(&server, json!({"a": {"model": "b"}, "b": {"model": "a"}}));
     let e = Ditto::from_config(cycle).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Config);
     assert!(e.message().contains("a -> b -> a"), "{e}");
@@ -67,7 +64,10 @@ async fn alias_errors_name_the_alias() {
         json!({"x": {"model": "openai:m", "middleware": [{"type": "extract-reasoning", "tag_name": ""}]}}),
     );
     let e = Ditto::from_config(bad).unwrap_err();
-    assert!(e.message().contains("middleware[0] (extract-reasoning)"), "{e}");
+    assert!(
+        e.message().contains("middleware[0] (extract-reasoning)"),
+        "{e}"
+    );
 
     let typo: Result<DittoConfig, _> =
         serde_json::from_value(json!({"aliases": {"x": {"model": "openai:m", "layers": []}}}));

@@ -9,8 +9,12 @@ fn unset_fields_take_defaults_and_set_ones_win() {
         stop: vec!["END".into()],
         ..Default::default()
     };
-    defaults.provider_options.insert("openai", "user", json!("d"));
-    defaults.provider_options.insert("openai", "store", json!(false));
+    defaults
+        .provider_options
+        .insert("openai", "user", json!("d"));
+    defaults
+        .provider_options
+        .insert("openai", "store", json!(false));
     let mw = DefaultSettings::new(defaults);
 
     let mut options = CallOptions::default();

@@ -5,8 +5,7 @@ use super::Middleware;
 use crate::error::{Error, Result};
 use crate::model::{LanguageModel, ModelStream};
 use crate::types::{
-    CallOptions, ContentPart, ModelResponse, ProviderMetadata, ReasoningPart, StreamEvent,
-    TextPart,
+    CallOptions, ContentPart, ModelResponse, ProviderMetadata, ReasoningPart, StreamEvent, TextPart,
 };
 use futures_util::StreamExt;
 use std::collections::HashMap;

@@ -47,7 +47,10 @@ fn start_with_reasoning_treats_leading_text_as_reasoning() {
     let r = mw.split_response(text_response("thinking...</think>answer"));
     assert_eq!(
         reasoning_of(&r),
-        [("reasoning", "thinking...".into()), ("text", "answer".into())]
+        [
+            ("reasoning", "thinking...".into()),
+            ("text", "answer".into())
+        ]
     );
     let r = mw.split_response(text_response("never closed"));
     assert_eq!(reasoning_of(&r), [("reasoning", "never closed".into())]);
@@ -109,7 +112,15 @@ fn rdelta(id: &str, text: &str) -> StreamEvent {
 async fn stream_handles_tags_split_across_chunks() {
     let events = stream_of(
         ExtractReasoning::default(),
-        &["<th", "ink>I should", " say hi</th", "ink>", "\n\n", "Hello", " there"],
+        &[
+            "<th",
+            "ink>I should",
+            " say hi</th",
+            "ink>",
+            "\n\n",
+            "Hello",
+            " there",
+        ],
     )
     .await;
     let r = "t-reasoning-1";
@@ -192,5 +203,8 @@ async fn generate_through_wrap() {
         vec![Arc::new(ExtractReasoning::default())],
     );
     let r = model.generate(&CallOptions::default()).await.unwrap();
-    assert_eq!(reasoning_of(&r), [("reasoning", "r".into()), ("text", "t".into())]);
+    assert_eq!(
+        reasoning_of(&r),
+        [("reasoning", "r".into()), ("text", "t".into())]
+    );
 }

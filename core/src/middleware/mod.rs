@@ -32,8 +32,8 @@ mod spec;
 #[cfg(test)]
 mod test_models;
 
-pub use alias::AliasConfig;
 pub(crate) use alias::AliasBuilder;
+pub use alias::AliasConfig;
 pub use default_settings::DefaultSettings;
 pub use extract_reasoning::ExtractReasoning;
 pub use simulate_streaming::SimulateStreaming;

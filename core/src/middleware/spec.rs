@@ -15,7 +15,7 @@ pub enum MiddlewareSpec {
     /// [`DefaultSettings`]: `{"type": "default-settings", "settings": {"temperature": 0}}`.
     DefaultSettings {
         /// The defaults (the [`CallSettings`] fields).
-        settings: CallSettings,
+        settings: Box<CallSettings>,
     },
     /// [`ExtractReasoning`]: `{"type": "extract-reasoning", "tag_name": "think",
     /// "start_with_reasoning": false}`.
@@ -65,7 +65,7 @@ impl MiddlewareSpec {
     pub fn build(&self, _ctx: &SpecContext<'_>) -> Result<Arc<dyn Middleware>> {
         Ok(match self {
             MiddlewareSpec::DefaultSettings { settings } => {
-                Arc::new(DefaultSettings::new(settings.clone()))
+                Arc::new(DefaultSettings::new((**settings).clone()))
             }
             MiddlewareSpec::ExtractReasoning {
                 tag_name,
@@ -76,7 +76,10 @@ impl MiddlewareSpec {
                         "extract-reasoning.tag_name must be a bare tag name like `think`, got `{tag_name}`"
                     )));
                 }
-                Arc::new(ExtractReasoning::new(tag_name.clone()).start_with_reasoning(*start_with_reasoning))
+                Arc::new(
+                    ExtractReasoning::new(tag_name.clone())
+                        .start_with_reasoning(*start_with_reasoning),
+                )
             }
             MiddlewareSpec::SimulateStreaming { words_per_chunk } => {
                 if *words_per_chunk == Some(0) {

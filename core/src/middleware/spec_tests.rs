@@ -25,9 +25,7 @@ fn specs_parse_from_json_with_defaults() {
         panic!()
     };
     assert_eq!(settings.temperature, Some(0.5));
-    let ctx = SpecContext {
-        models: &no_models,
-    };
+    let ctx = SpecContext { models: &no_models };
     for s in &specs {
         s.build(&ctx).unwrap();
         let back: MiddlewareSpec =
@@ -45,9 +43,7 @@ fn unknown_types_fields_and_bad_values_are_rejected() {
     for v in bad {
         assert!(serde_json::from_value::<MiddlewareSpec>(v).is_err());
     }
-    let ctx = SpecContext {
-        models: &no_models,
-    };
+    let ctx = SpecContext { models: &no_models };
     let spec = MiddlewareSpec::ExtractReasoning {
         tag_name: "<think>".into(),
         start_with_reasoning: false,

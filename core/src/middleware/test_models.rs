@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 
 /// What one call of a [`Scripted`] model does.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Reply {
     /// Answer `generate` with this response.
     Response(ModelResponse),
