@@ -26,6 +26,7 @@ const (
 	KindConfig                ErrorKind = "config"
 	KindCancelled             ErrorKind = "cancelled"
 	KindInternal              ErrorKind = "internal"
+	KindNoObjectGenerated     ErrorKind = "no_object_generated"
 )
 
 // One sentinel per kind: errors.Is(err, ditto.ErrRateLimited) reports whether any Ditto error
@@ -45,6 +46,7 @@ var (
 	ErrConfig                = errors.New("ditto: configuration error")
 	ErrCancelled             = errors.New("ditto: cancelled")
 	ErrInternal              = errors.New("ditto: internal error")
+	ErrNoObjectGenerated     = errors.New("ditto: no object generated")
 )
 
 var sentinels = map[ErrorKind]error{
@@ -62,6 +64,7 @@ var sentinels = map[ErrorKind]error{
 	KindConfig:                ErrConfig,
 	KindCancelled:             ErrCancelled,
 	KindInternal:              ErrInternal,
+	KindNoObjectGenerated:     ErrNoObjectGenerated,
 }
 
 // Error is every failure the package returns. Use errors.Is with the sentinels above, or
@@ -81,6 +84,12 @@ type Error struct {
 	Body string
 	// RetryAfter is how long the provider asked to wait (0 when it did not say).
 	RetryAfter time.Duration
+	// Text is the model's raw text of a no_object_generated error.
+	Text string
+	// Usage is the token usage of a failed object generation (nil when unknown).
+	Usage *Usage
+	// FinishReason is the finish reason of a failed object generation ("" when unknown).
+	FinishReason string
 
 	cause error
 }
@@ -110,12 +119,16 @@ type errorInfo struct {
 	Code         string    `json:"code"`
 	Body         string    `json:"body"`
 	RetryAfterMs int64     `json:"retry_after_ms"`
+	Text         string    `json:"text"`
+	Usage        *Usage    `json:"usage"`
+	FinishReason string    `json:"finish_reason"`
 }
 
 func (i errorInfo) toError() *Error {
 	return &Error{
 		Kind: i.Kind, Message: i.Message, Status: i.Status, Provider: i.Provider,
 		Code: i.Code, Body: i.Body, RetryAfter: time.Duration(i.RetryAfterMs) * time.Millisecond,
+		Text: i.Text, Usage: i.Usage, FinishReason: i.FinishReason,
 	}
 }
 

@@ -330,6 +330,12 @@ export interface ErrorInfo {
   code?: string
   body?: string
   retryAfterMs?: number
+  /** The model's raw text (`no_object_generated`). */
+  text?: string
+  /** Usage of the failed call (`no_object_generated`). */
+  usage?: Usage
+  /** Finish reason of the failed call (`no_object_generated`). */
+  finishReason?: FinishReason
 }
 
 /** Stream events, named like the AI SDK `fullStream` parts. */
@@ -416,6 +422,7 @@ export type ErrorCode =
   | 'config'
   | 'cancelled'
   | 'internal'
+  | 'no_object_generated'
 
 export declare class DittoError extends Error {
   /** The stable error kind. */
@@ -466,3 +473,12 @@ export declare class ConfigError extends DittoError {}
 export declare class APIUserAbortError extends DittoError {}
 /** `internal`: a bug in Ditto (a Rust panic ends here instead of crashing Node). */
 export declare class InternalError extends DittoError {}
+/** `no_object_generated`: the model's output was not JSON or did not match the schema. */
+export declare class NoObjectGeneratedError extends DittoError {
+  /** The model's raw text. */
+  readonly text: string | undefined
+  /** Token usage of the failed call. */
+  readonly usage: Usage | undefined
+  /** Finish reason of the failed call. */
+  readonly finishReason: FinishReason | undefined
+}

@@ -25,5 +25,6 @@ module.exports = {
   ConfigError: errors.ConfigError,
   APIUserAbortError: errors.APIUserAbortError,
   InternalError: errors.InternalError,
+  NoObjectGeneratedError: errors.NoObjectGeneratedError,
   version: native.version(),
 }

@@ -21,6 +21,7 @@ export const {
   ConfigError,
   APIUserAbortError,
   InternalError,
+  NoObjectGeneratedError,
   version,
 } = ditto
 

@@ -4,6 +4,7 @@
 //! the gateway to an HTTP status and OpenAI error JSON, Python to an exception class, JS to an error
 //! `code`, Go to a sentinel error.
 
+use crate::types::{FinishReason, Usage};
 use std::fmt;
 use std::time::Duration;
 
@@ -39,11 +40,14 @@ pub enum ErrorKind {
     Cancelled,
     /// A bug in Ditto itself.
     Internal,
+    /// The model's output could not be turned into the requested object: not JSON, or not
+    /// matching the schema (after any repair). Carries the raw text, usage and finish reason.
+    NoObjectGenerated,
 }
 
 impl ErrorKind {
     /// All kinds, in declaration order.
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 15] = [
         ErrorKind::InvalidRequest,
         ErrorKind::Authentication,
         ErrorKind::PermissionDenied,
@@ -58,6 +62,7 @@ impl ErrorKind {
         ErrorKind::Config,
         ErrorKind::Cancelled,
         ErrorKind::Internal,
+        ErrorKind::NoObjectGenerated,
     ];
 
     /// The stable snake_case name of the kind (`"rate_limited"`, ...).
@@ -77,6 +82,7 @@ impl ErrorKind {
             ErrorKind::Config => "config",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::Internal => "internal",
+            ErrorKind::NoObjectGenerated => "no_object_generated",
         }
     }
 
@@ -92,6 +98,7 @@ impl ErrorKind {
             ErrorKind::Cancelled => 499,
             ErrorKind::Timeout => 504,
             ErrorKind::Connection | ErrorKind::Provider | ErrorKind::Stream => 502,
+            ErrorKind::NoObjectGenerated => 502,
             ErrorKind::Config | ErrorKind::Internal => 500,
         }
     }
@@ -135,6 +142,15 @@ struct Inner {
     body: Option<String>,
     retry_after: Option<Duration>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+    object: Option<Box<NoObjectDetails>>,
+}
+
+/// What a [`ErrorKind::NoObjectGenerated`] error knows about the failed generation.
+#[derive(Debug, Clone, Default)]
+struct NoObjectDetails {
+    text: Option<String>,
+    usage: Option<Usage>,
+    finish_reason: Option<FinishReason>,
 }
 
 impl fmt::Display for Error {
@@ -168,6 +184,7 @@ impl Error {
                 body: None,
                 retry_after: None,
                 source: None,
+                object: None,
             }),
         }
     }
@@ -195,6 +212,23 @@ impl Error {
     /// Shorthand for [`ErrorKind::Timeout`].
     pub fn timeout(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Timeout, message)
+    }
+
+    /// A [`ErrorKind::NoObjectGenerated`] error with the model's raw text, usage and finish
+    /// reason.
+    pub fn no_object_generated(
+        message: impl Into<String>,
+        text: impl Into<String>,
+        usage: Usage,
+        finish_reason: FinishReason,
+    ) -> Self {
+        let mut err = Self::new(ErrorKind::NoObjectGenerated, message);
+        err.inner.object = Some(Box::new(NoObjectDetails {
+            text: Some(text.into()),
+            usage: Some(usage),
+            finish_reason: Some(finish_reason),
+        }));
+        err
     }
 
     /// Attach the HTTP status the provider answered with.
@@ -276,6 +310,21 @@ impl Error {
         self.inner.retry_after
     }
 
+    /// The model's raw text, on a [`ErrorKind::NoObjectGenerated`] error.
+    pub fn no_object_text(&self) -> Option<&str> {
+        self.inner.object.as_ref()?.text.as_deref()
+    }
+
+    /// The call's token usage, on a [`ErrorKind::NoObjectGenerated`] error.
+    pub fn no_object_usage(&self) -> Option<Usage> {
+        self.inner.object.as_ref()?.usage
+    }
+
+    /// The call's finish reason, on a [`ErrorKind::NoObjectGenerated`] error.
+    pub fn no_object_finish_reason(&self) -> Option<FinishReason> {
+        self.inner.object.as_ref()?.finish_reason
+    }
+
     /// A serializable summary, used by stream `error` events and the bindings.
     pub fn to_info(&self) -> ErrorInfo {
         ErrorInfo {
@@ -286,6 +335,9 @@ impl Error {
             code: self.inner.code.clone(),
             body: self.inner.body.clone(),
             retry_after_ms: self.inner.retry_after.map(|d| d.as_millis() as u64),
+            text: self.no_object_text().map(str::to_owned),
+            usage: self.no_object_usage(),
+            finish_reason: self.no_object_finish_reason(),
         }
     }
 }
@@ -298,6 +350,13 @@ impl From<ErrorInfo> for Error {
         err.inner.code = info.code;
         err.inner.body = info.body;
         err.inner.retry_after = info.retry_after_ms.map(Duration::from_millis);
+        if info.text.is_some() || info.usage.is_some() || info.finish_reason.is_some() {
+            err.inner.object = Some(Box::new(NoObjectDetails {
+                text: info.text,
+                usage: info.usage,
+                finish_reason: info.finish_reason,
+            }));
+        }
         err
     }
 }
@@ -324,4 +383,13 @@ pub struct ErrorInfo {
     /// Requested retry delay in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// The model's raw text (`no_object_generated` errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Token usage of the failed call (`no_object_generated` errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
+    /// Finish reason of the failed call (`no_object_generated` errors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finish_reason: Option<FinishReason>,
 }

@@ -32,6 +32,7 @@ pub mod generate;
 pub mod http;
 pub mod middleware;
 pub mod model;
+pub mod object;
 pub mod protocol;
 pub mod providers;
 pub mod registry;

@@ -180,6 +180,7 @@ impl ApiError {
             }
             ErrorKind::Cancelled => ("upstream_error", Some("cancelled")),
             ErrorKind::Config | ErrorKind::Internal => ("server_error", Some("internal")),
+            ErrorKind::NoObjectGenerated => ("upstream_error", Some("no_object_generated")),
         };
         // An upstream 401 is the gateway's misconfiguration, not the client's key: answer 502.
         let status = if kind == ErrorKind::Authentication {

@@ -65,6 +65,22 @@ class StreamError extends DittoError {}
 class ConfigError extends DittoError {}
 class APIUserAbortError extends DittoError {}
 class InternalError extends DittoError {}
+/** The model's output was not JSON or did not match the schema (after any repair). */
+class NoObjectGeneratedError extends DittoError {
+  constructor(message, info = {}, options) {
+    super(message, info, options)
+    /** The model's raw text, when known. */
+    this.text = info.text ?? undefined
+    /** Token usage of the failed call, when known. */
+    this.usage = info.usage ?? undefined
+    /** Finish reason of the failed call, when known. */
+    this.finishReason = info.finish_reason ?? undefined
+  }
+
+  toJSON() {
+    return { ...super.toJSON(), text: this.text, usage: this.usage, finishReason: this.finishReason }
+  }
+}
 
 const CLASS_BY_KIND = {
   invalid_request: BadRequestError,
@@ -81,6 +97,7 @@ const CLASS_BY_KIND = {
   config: ConfigError,
   cancelled: APIUserAbortError,
   internal: InternalError,
+  no_object_generated: NoObjectGeneratedError,
 }
 
 /** A DittoError of the class matching `info.kind`. */
@@ -125,6 +142,7 @@ module.exports = {
   ConfigError,
   APIUserAbortError,
   InternalError,
+  NoObjectGeneratedError,
   errorFromInfo,
   toDittoError,
   abortError,

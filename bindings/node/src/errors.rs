@@ -13,7 +13,12 @@ pub const ERROR_PREFIX: &str = "\u{1}ditto-error:";
 
 /// A core error as a napi error.
 pub fn to_napi(err: &Error) -> napi::Error {
-    let info = serde_json::to_string(&err.to_info())
+    let mut info = serde_json::to_value(err.to_info()).unwrap_or_default();
+    // The usage of a `no_object_generated` error reaches JS in its camelCase form.
+    if let Some(usage) = info.get_mut("usage") {
+        *usage = crate::case::to_camel(usage.take());
+    }
+    let info = serde_json::to_string(&info)
         .unwrap_or_else(|_| format!("{{\"kind\":\"internal\",\"message\":{:?}}}", err.message()));
     napi::Error::from_reason(format!("{ERROR_PREFIX}{info}"))
 }

@@ -27,6 +27,7 @@ pub fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Config => "ConfigError",
         ErrorKind::Cancelled => "RequestCancelledError",
         ErrorKind::Internal => "InternalError",
+        ErrorKind::NoObjectGenerated => "NoObjectGeneratedError",
     }
 }
 
@@ -42,6 +43,21 @@ fn build(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
     kwargs.set_item("body", error.body())?;
     kwargs.set_item("provider", error.provider())?;
     kwargs.set_item("retry_after", error.retry_after().map(|d| d.as_secs_f64()))?;
+    if error.kind() == ErrorKind::NoObjectGenerated {
+        let usage = match error.no_object_usage() {
+            Some(u) => Some(crate::convert::to_py(
+                py,
+                &serde_json::to_value(u).unwrap_or_default(),
+            )?),
+            None => None,
+        };
+        kwargs.set_item("text", error.no_object_text())?;
+        kwargs.set_item("usage", usage)?;
+        kwargs.set_item(
+            "finish_reason",
+            error.no_object_finish_reason().map(|f| f.as_str()),
+        )?;
+    }
     let instance = class.call((error.message(),), Some(&kwargs))?;
     Ok(PyErr::from_value(instance))
 }

@@ -26,6 +26,7 @@ __all__ = [
     "ConfigError",
     "RequestCancelledError",
     "InternalError",
+    "NoObjectGeneratedError",
 ]
 
 
@@ -74,6 +75,10 @@ class DittoError(Exception):
                 out[key] = value
         if self.retry_after is not None:
             out["retry_after_ms"] = round(self.retry_after * 1000)
+        for key in ("text", "usage", "finish_reason"):
+            value = getattr(self, key, None)
+            if value is not None:
+                out[key] = value
         return out
 
 
@@ -135,3 +140,30 @@ class RequestCancelledError(DittoError):
 
 class InternalError(DittoError):
     """A bug in ditto_llm (including a Rust panic, which never crosses into Python)."""
+
+
+class NoObjectGeneratedError(DittoError):
+    """The model's output was not JSON or did not match the schema (after any repair).
+
+    ``text`` is the raw model text, ``usage`` the token usage (a dict) and ``finish_reason``
+    the finish reason of the failed call, when known.
+    """
+
+    text: Optional[str]
+    usage: Optional[Dict[str, Any]]
+    finish_reason: Optional[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        text: Optional[str] = None,
+        usage: Optional[Dict[str, Any]] = None,
+        finish_reason: Optional[str] = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("kind", "no_object_generated")
+        super().__init__(message, **kwargs)
+        self.text = text
+        self.usage = usage
+        self.finish_reason = finish_reason
