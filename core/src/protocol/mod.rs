@@ -6,3 +6,4 @@
 //!   `useChat` front end directly. See `docs/ui-stream.md`.
 
 pub mod ditto_v1;
+pub mod ui_message;
