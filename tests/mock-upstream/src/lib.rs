@@ -17,7 +17,8 @@
 //! - private: `handler` (provider requests), `faults` (fault headers),
 //!   `fixtures` (fixture replay), `delivery` (timed/faulty body frames),
 //!   `reply` (format-neutral reply), `echo` (echo text helpers),
-//!   `admin` (admin routes), `wire` (which wire format a path speaks), and one
+//!   `admin` (admin routes), `plan` (the multi-step `plan:` replies),
+//!   `wire` (which wire format a path speaks), and one
 //!   module per provider wire format: `openai`, `anthropic`, `gemini`, `responses`, `cohere`, `bedrock`.
 
 pub mod cli;
@@ -38,6 +39,7 @@ mod fixtures;
 mod gemini;
 mod handler;
 mod openai;
+mod plan;
 mod reply;
 mod responses;
 mod state;

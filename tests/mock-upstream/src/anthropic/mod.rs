@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use crate::echo::{limit_words, word_count, word_pieces, PANGRAM};
 use crate::openai::chat::{message_text, tool_trigger, LOREM_MODEL};
+use crate::plan::Segment;
 use crate::reply::Reply;
 
 /// The default reply for `method path`, or `None` when the path is not Anthropic's.
@@ -100,11 +101,8 @@ enum Answer {
         text: String,
         stop: &'static str,
     },
-    Tool {
-        id: String,
-        name: String,
-        input: Value,
-    },
+    /// `tool_use` blocks: `(id, name, input)`.
+    Tools(Vec<(String, String, Value)>),
 }
 
 #[derive(Debug)]
@@ -144,44 +142,55 @@ fn plan(request: &Value, messages: &[Value], id: u64) -> Plan {
         .then(|| messages.last().map(message_text))
         .flatten()
         .and_then(|t| tool_trigger(&t));
-    let (answer, output_tokens) = match trigger {
-        Some((name, arguments)) => {
-            let input = serde_json::from_str::<Value>(&arguments)
-                .ok()
-                .filter(Value::is_object)
-                .unwrap_or_else(|| json!({}));
-            let tokens = word_count(&name) + word_count(&arguments);
-            (
-                Answer::Tool {
-                    id: format!("toolu_mock_{id}"),
-                    name,
-                    input,
-                },
-                tokens,
-            )
+    let planned = crate::plan::for_messages(
+        messages,
+        |m| m.get("role").and_then(Value::as_str),
+        message_text,
+    );
+    let (answer, output_tokens) = match (planned, trigger) {
+        (Some(Segment::Calls(calls)), _) => {
+            let tokens = crate::plan::call_tokens(&calls);
+            (tools(calls, id), tokens)
         }
-        None => {
-            let full = if model == LOREM_MODEL {
-                PANGRAM.to_owned()
-            } else {
-                messages
-                    .iter()
-                    .rev()
-                    .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
-                    .map(message_text)
-                    .find(|t| !t.is_empty())
-                    .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
-            };
-            let (text, cut) = limit_words(&full, request.get("max_tokens").and_then(Value::as_u64));
+        (Some(Segment::Text(text)), _) => {
             let tokens = word_count(&text);
             (
                 Answer::Text {
                     text,
-                    stop: if cut { "max_tokens" } else { "end_turn" },
+                    stop: "end_turn",
                 },
                 tokens,
             )
         }
+        (None, trigger) => match trigger {
+            Some((name, arguments)) => {
+                let tokens = word_count(&name) + word_count(&arguments);
+                (tools(vec![(name, arguments)], id), tokens)
+            }
+            None => {
+                let full = if model == LOREM_MODEL {
+                    PANGRAM.to_owned()
+                } else {
+                    messages
+                        .iter()
+                        .rev()
+                        .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+                        .map(message_text)
+                        .find(|t| !t.is_empty())
+                        .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
+                };
+                let (text, cut) =
+                    limit_words(&full, request.get("max_tokens").and_then(Value::as_u64));
+                let tokens = word_count(&text);
+                (
+                    Answer::Text {
+                        text,
+                        stop: if cut { "max_tokens" } else { "end_turn" },
+                    },
+                    tokens,
+                )
+            }
+        },
     };
     Plan {
         id: format!("msg_mock_{id}"),
@@ -190,6 +199,28 @@ fn plan(request: &Value, messages: &[Value], id: u64) -> Plan {
         input_tokens,
         output_tokens,
     }
+}
+
+/// `tool_use` answers with ids `toolu_mock_<id>` (the first) and `toolu_mock_<id>_<i>`; the
+/// input is the arguments' JSON object, or `{}` when they are not one.
+fn tools(calls: Vec<(String, String)>, id: u64) -> Answer {
+    let calls = calls
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, arguments))| {
+            let input = serde_json::from_str::<Value>(&arguments)
+                .ok()
+                .filter(Value::is_object)
+                .unwrap_or_else(|| json!({}));
+            let call_id = if i == 0 {
+                format!("toolu_mock_{id}")
+            } else {
+                format!("toolu_mock_{id}_{i}")
+            };
+            (call_id, name, input)
+        })
+        .collect();
+    Answer::Tools(calls)
 }
 
 fn usage(plan: &Plan, output: u64) -> Value {
@@ -204,16 +235,17 @@ fn usage(plan: &Plan, output: u64) -> Value {
 fn stop_reason(plan: &Plan) -> &'static str {
     match &plan.answer {
         Answer::Text { stop, .. } => stop,
-        Answer::Tool { .. } => "tool_use",
+        Answer::Tools(_) => "tool_use",
     }
 }
 
 fn message(plan: &Plan) -> Value {
     let content = match &plan.answer {
         Answer::Text { text, .. } => json!([{"type": "text", "text": text}]),
-        Answer::Tool { id, name, input } => {
-            json!([{"type": "tool_use", "id": id, "name": name, "input": input}])
-        }
+        Answer::Tools(calls) => calls
+            .iter()
+            .map(|(id, name, input)| json!({"type": "tool_use", "id": id, "name": name, "input": input}))
+            .collect(),
     };
     json!({
         "id": plan.id,
@@ -240,16 +272,19 @@ fn stream_events(plan: &Plan) -> Vec<Value> {
             for piece in word_pieces(text) {
                 events.push(json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}));
             }
+            events.push(json!({"type": "content_block_stop", "index": 0}));
         }
-        Answer::Tool { id, name, input } => {
-            events.push(json!({"type": "content_block_start", "index": 0, "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}}));
-            let args = input.to_string();
-            for piece in crate::echo::byte_pieces(&args, 8) {
-                events.push(json!({"type": "content_block_delta", "index": 0, "delta": {"type": "input_json_delta", "partial_json": piece}}));
+        Answer::Tools(calls) => {
+            for (index, (id, name, input)) in calls.iter().enumerate() {
+                events.push(json!({"type": "content_block_start", "index": index, "content_block": {"type": "tool_use", "id": id, "name": name, "input": {}}}));
+                let args = input.to_string();
+                for piece in crate::echo::byte_pieces(&args, 8) {
+                    events.push(json!({"type": "content_block_delta", "index": index, "delta": {"type": "input_json_delta", "partial_json": piece}}));
+                }
+                events.push(json!({"type": "content_block_stop", "index": index}));
             }
         }
     }
-    events.push(json!({"type": "content_block_stop", "index": 0}));
     events.push(json!({
         "type": "message_delta",
         "delta": {"stop_reason": stop_reason(plan), "stop_sequence": null},
@@ -277,5 +312,30 @@ mod tests {
         assert_eq!(m["stop_reason"], "tool_use");
         let ev = stream_events(&p);
         assert_eq!(ev.last().unwrap()["type"], "message_stop");
+    }
+
+    #[test]
+    fn plan_steps_with_parallel_tools() {
+        let text = "plan: call:f {\"a\":1} & call:g | ok then";
+        let req = json!({"model": "claude", "max_tokens": 100, "messages": [
+            {"role": "user", "content": text}]});
+        let p = plan(&req, req["messages"].as_array().unwrap(), 3);
+        let m = message(&p);
+        assert_eq!(m["content"][1]["id"], "toolu_mock_3_1");
+        assert_eq!(m["content"][1]["name"], "g");
+        assert_eq!(
+            stream_events(&p)
+                .iter()
+                .filter(|e| e["type"] == "content_block_stop")
+                .count(),
+            2
+        );
+        let req = json!({"model": "claude", "max_tokens": 100, "messages": [
+            {"role": "user", "content": text},
+            {"role": "assistant", "content": [{"type": "tool_use", "id": "x", "name": "f", "input": {}}]},
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "x", "content": "1"}]}]});
+        let p = plan(&req, req["messages"].as_array().unwrap(), 4);
+        assert_eq!(message(&p)["content"][0]["text"], "ok then");
+        assert_eq!(p.output_tokens, 2);
     }
 }

@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::{chat_stream, error};
 use crate::echo::{limit_words, word_count, PANGRAM};
+use crate::plan::Segment;
 use crate::reply::Reply;
 
 /// Fixed `created` timestamp of every mock response.
@@ -21,12 +22,16 @@ pub(crate) enum Answer {
         content: String,
         finish: &'static str,
     },
-    /// One tool call (`finish_reason: tool_calls`).
-    ToolCall {
-        id: String,
-        name: String,
-        arguments: String,
-    },
+    /// One or more tool calls (`finish_reason: tool_calls`).
+    ToolCalls(Vec<CallAnswer>),
+}
+
+/// One tool call of an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct CallAnswer {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    pub(crate) arguments: String,
 }
 
 /// Everything needed to render the reply in either form.
@@ -52,7 +57,7 @@ impl ChatPlan {
     pub(crate) fn finish_reason(&self) -> &'static str {
         match &self.answer {
             Answer::Text { finish, .. } => finish,
-            Answer::ToolCall { .. } => "tool_calls",
+            Answer::ToolCalls(_) => "tool_calls",
         }
     }
 }
@@ -86,31 +91,21 @@ pub(crate) fn plan(request: &Value, messages: &[Value], id: u64) -> ChatPlan {
         .iter()
         .map(|message| word_count(&message_text(message)))
         .sum();
-    let has_tools = request
-        .get("tools")
-        .and_then(Value::as_array)
-        .is_some_and(|tools| !tools.is_empty());
-    let tool_call = has_tools
-        .then(|| messages.last().map(message_text))
-        .flatten()
-        .and_then(|text| tool_trigger(&text));
-    let (answer, completion_tokens) = match tool_call {
-        Some((name, arguments)) => {
-            let tokens = word_count(&name) + word_count(&arguments);
-            let call = Answer::ToolCall {
-                id: format!("call_mock_{id}"),
-                name,
-                arguments,
-            };
-            (call, tokens)
+    let (answer, completion_tokens) = match crate::plan::for_messages(
+        messages,
+        |m| m.get("role").and_then(Value::as_str),
+        message_text,
+    ) {
+        Some(Segment::Calls(calls)) => {
+            let tokens = crate::plan::call_tokens(&calls);
+            (tool_calls(calls, id), tokens)
         }
-        None => {
-            let full = echo_text(&model, messages);
-            let (content, cut) = limit_words(&full, max_tokens(request));
-            let finish = if cut { "length" } else { "stop" };
+        Some(Segment::Text(content)) => {
             let tokens = word_count(&content);
+            let finish = "stop";
             (Answer::Text { content, finish }, tokens)
         }
+        None => default_answer(request, messages, &model, id),
     };
     ChatPlan {
         id: format!("chatcmpl-mock-{id}"),
@@ -125,6 +120,49 @@ pub(crate) fn plan(request: &Value, messages: &[Value], id: u64) -> ChatPlan {
     }
 }
 
+/// A `call:<tool>` trigger in the last message (with tools), else the echo.
+fn default_answer(request: &Value, messages: &[Value], model: &str, id: u64) -> (Answer, u64) {
+    let has_tools = request
+        .get("tools")
+        .and_then(Value::as_array)
+        .is_some_and(|tools| !tools.is_empty());
+    let tool_call = has_tools
+        .then(|| messages.last().map(message_text))
+        .flatten()
+        .and_then(|text| tool_trigger(&text));
+    match tool_call {
+        Some((name, arguments)) => {
+            let tokens = word_count(&name) + word_count(&arguments);
+            (tool_calls(vec![(name, arguments)], id), tokens)
+        }
+        None => {
+            let full = echo_text(model, messages);
+            let (content, cut) = limit_words(&full, max_tokens(request));
+            let finish = if cut { "length" } else { "stop" };
+            let tokens = word_count(&content);
+            (Answer::Text { content, finish }, tokens)
+        }
+    }
+}
+
+/// Calls with ids `call_mock_<id>` (the first) and `call_mock_<id>_<i>` (the others).
+fn tool_calls(calls: Vec<(String, String)>, id: u64) -> Answer {
+    let calls = calls
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, arguments))| CallAnswer {
+            id: if i == 0 {
+                format!("call_mock_{id}")
+            } else {
+                format!("call_mock_{id}_{i}")
+            },
+            name,
+            arguments,
+        })
+        .collect();
+    Answer::ToolCalls(calls)
+}
+
 /// The non-streaming `chat.completion` object.
 pub(crate) fn render(plan: &ChatPlan) -> Value {
     let message = match &plan.answer {
@@ -133,19 +171,15 @@ pub(crate) fn render(plan: &ChatPlan) -> Value {
             "content": content,
             "refusal": null,
         }),
-        Answer::ToolCall {
-            id,
-            name,
-            arguments,
-        } => json!({
+        Answer::ToolCalls(calls) => json!({
             "role": "assistant",
             "content": null,
             "refusal": null,
-            "tool_calls": [{
-                "id": id,
+            "tool_calls": calls.iter().map(|c| json!({
+                "id": c.id,
                 "type": "function",
-                "function": { "name": name, "arguments": arguments },
-            }],
+                "function": { "name": c.name, "arguments": c.arguments },
+            })).collect::<Vec<_>>(),
         }),
     };
     json!({

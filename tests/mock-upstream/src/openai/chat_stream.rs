@@ -34,29 +34,27 @@ pub(crate) fn events(plan: &ChatPlan) -> Vec<Value> {
                 chunks.push(chunk(plan, json!({ "content": piece }), None));
             }
         }
-        Answer::ToolCall {
-            id,
-            name,
-            arguments,
-        } => {
+        Answer::ToolCalls(calls) => {
             chunks.push(chunk(
                 plan,
                 json!({ "role": "assistant", "content": null, "refusal": null }),
                 None,
             ));
-            let start = json!({ "tool_calls": [{
-                "index": 0,
-                "id": id,
-                "type": "function",
-                "function": { "name": name, "arguments": "" },
-            }]});
-            chunks.push(chunk(plan, start, None));
-            for piece in byte_pieces(arguments, ARGUMENT_PIECE_BYTES) {
-                let delta = json!({ "tool_calls": [{
-                    "index": 0,
-                    "function": { "arguments": piece },
+            for (index, call) in calls.iter().enumerate() {
+                let start = json!({ "tool_calls": [{
+                    "index": index,
+                    "id": call.id,
+                    "type": "function",
+                    "function": { "name": call.name, "arguments": "" },
                 }]});
-                chunks.push(chunk(plan, delta, None));
+                chunks.push(chunk(plan, start, None));
+                for piece in byte_pieces(&call.arguments, ARGUMENT_PIECE_BYTES) {
+                    let delta = json!({ "tool_calls": [{
+                        "index": index,
+                        "function": { "arguments": piece },
+                    }]});
+                    chunks.push(chunk(plan, delta, None));
+                }
             }
         }
     }
@@ -98,6 +96,7 @@ fn chunk(plan: &ChatPlan, delta: Value, finish_reason: Option<&str>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::openai::chat::CallAnswer;
 
     fn plan(answer: Answer, include_usage: bool) -> ChatPlan {
         ChatPlan {
@@ -128,11 +127,11 @@ mod tests {
 
     #[test]
     fn tool_chunks() {
-        let answer = Answer::ToolCall {
+        let answer = Answer::ToolCalls(vec![CallAnswer {
             id: "call_1".into(),
             name: "get_weather".into(),
             arguments: "{\"city\":\"Paris\"}".into(),
-        };
+        }]);
         let events = events(&plan(answer, false));
         // role, start, two argument pieces, finish.
         assert_eq!(events.len(), 5);

@@ -7,4 +7,5 @@ mod common;
 mod embeddings;
 mod faults;
 mod fixtures;
+mod plan;
 mod scenarios;
