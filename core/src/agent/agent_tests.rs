@@ -343,3 +343,21 @@ fn bad_options_are_rejected() {
     let o = AgentOptions::default().max_steps(0);
     assert!(stream_agent(model, &req(), &ToolSet::new(), &o).is_err());
 }
+
+#[tokio::test]
+async fn input_failing_the_schema_is_a_tool_error() {
+    let model = Scripted::new(vec![calls(vec![call("a", "strict", json!({"n": "two"}))])]);
+    let schema =
+        json!({"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]});
+    let tools = ToolSet::new().with(AgentTool::new(
+        Tool::function("strict", None, schema),
+        Arc::new(Double),
+    ));
+    let r = run_agent(model, &req(), &tools, &opts(1)).await.unwrap();
+    let out = r.steps[0].tool_results[0].output.to_text();
+    assert!(
+        out.starts_with("invalid input for tool `strict`: "),
+        "{out}"
+    );
+    assert!(out.contains("/n"), "{out}");
+}

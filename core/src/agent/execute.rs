@@ -61,8 +61,12 @@ pub(crate) fn tool_result(call: &ToolCall, output: ToolResultOutput) -> ToolResu
     }
 }
 
-/// Why `call`'s input cannot be given to `tool`, if it cannot.
-fn check_input(_tool: &Tool, call: &ToolCall) -> Result<(), String> {
+/// Schema errors listed in a tool error message; more are counted, not listed.
+const MAX_LISTED_ERRORS: usize = 5;
+
+/// Why `call`'s input cannot be given to `tool`, if it cannot: not JSON, or not matching the
+/// tool's `input_schema` (checked with [`crate::object::validate`]).
+fn check_input(tool: &Tool, call: &ToolCall) -> Result<(), String> {
     if call.invalid_input {
         return Err(format!(
             "invalid input for tool `{}`: not valid JSON: {}",
@@ -70,13 +74,24 @@ fn check_input(_tool: &Tool, call: &ToolCall) -> Result<(), String> {
             call.arguments_json()
         ));
     }
-    if !call.input.is_object() {
-        return Err(format!(
-            "invalid input for tool `{}`: expected a JSON object, got {}",
-            call.tool_name, call.input
-        ));
-    }
-    Ok(())
+    let Tool::Function { input_schema, .. } = tool else {
+        return Ok(());
+    };
+    crate::object::validate(input_schema, &call.input).map_err(|errors| {
+        let mut listed: Vec<String> = errors
+            .iter()
+            .take(MAX_LISTED_ERRORS)
+            .map(ToString::to_string)
+            .collect();
+        if errors.len() > MAX_LISTED_ERRORS {
+            listed.push(format!("{} more", errors.len() - MAX_LISTED_ERRORS));
+        }
+        format!(
+            "invalid input for tool `{}`: {}",
+            call.tool_name,
+            listed.join("; ")
+        )
+    })
 }
 
 /// The call to run: `call` when its input is fine, else the repair hook's fix, else the error.
