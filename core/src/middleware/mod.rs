@@ -27,8 +27,11 @@
 mod alias;
 mod default_settings;
 mod extract_reasoning;
+mod fallback;
+mod retry;
 mod simulate_streaming;
 mod spec;
+mod stream_util;
 #[cfg(test)]
 mod test_models;
 
@@ -36,6 +39,8 @@ pub(crate) use alias::AliasBuilder;
 pub use alias::AliasConfig;
 pub use default_settings::DefaultSettings;
 pub use extract_reasoning::ExtractReasoning;
+pub use fallback::{Fallback, DEFAULT_FALLBACK_ON};
+pub use retry::RetryPolicy;
 pub use simulate_streaming::SimulateStreaming;
 pub use spec::{MiddlewareSpec, SpecContext};
 

@@ -1,11 +1,15 @@
 //! `MiddlewareSpec`: the JSON form of a middleware layer, for configs and bindings.
 
-use super::{DefaultSettings, ExtractReasoning, Middleware, SimulateStreaming};
-use crate::error::{Error, Result};
+use super::{
+    DefaultSettings, ExtractReasoning, Fallback, Middleware, RetryPolicy, SimulateStreaming,
+    DEFAULT_FALLBACK_ON,
+};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::LanguageModel;
 use crate::types::CallSettings;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// One middleware layer as JSON (tag `type`). A list of them, outermost first, goes with an
 /// alias: `{"model": "openai:gpt-4o-mini", "middleware": [{"type": "extract-reasoning"}]}`.
@@ -33,6 +37,47 @@ pub enum MiddlewareSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         words_per_chunk: Option<usize>,
     },
+    /// [`Fallback`]: `{"type": "fallback", "models": ["anthropic:claude-haiku-4-5"],
+    /// "on": ["rate_limited", "timeout", "connection", "provider"]}`.
+    Fallback {
+        /// Models (`provider:model` or aliases) tried in order after the wrapped one.
+        models: Vec<String>,
+        /// Error kinds that move on (default rate_limited, timeout, connection, provider).
+        #[serde(default = "default_kinds")]
+        on: Vec<ErrorKind>,
+    },
+    /// [`RetryPolicy`]: `{"type": "retry", "max_retries": 2, "initial_delay_ms": 500,
+    /// "max_delay_ms": 8000}`.
+    Retry {
+        /// Retries after the first attempt (default 2).
+        #[serde(default = "default_max_retries")]
+        max_retries: u32,
+        /// First backoff delay (default 500).
+        #[serde(default = "default_initial_delay_ms")]
+        initial_delay_ms: u64,
+        /// Longest backoff delay (default 8000).
+        #[serde(default = "default_max_delay_ms")]
+        max_delay_ms: u64,
+        /// Error kinds that are retried (default rate_limited, timeout, connection, provider).
+        #[serde(default = "default_kinds")]
+        retry_on: Vec<ErrorKind>,
+    },
+}
+
+fn default_kinds() -> Vec<ErrorKind> {
+    DEFAULT_FALLBACK_ON.to_vec()
+}
+
+fn default_max_retries() -> u32 {
+    2
+}
+
+fn default_initial_delay_ms() -> u64 {
+    500
+}
+
+fn default_max_delay_ms() -> u64 {
+    8000
 }
 
 fn default_tag() -> String {
@@ -58,11 +103,13 @@ impl MiddlewareSpec {
             MiddlewareSpec::DefaultSettings { .. } => "default-settings",
             MiddlewareSpec::ExtractReasoning { .. } => "extract-reasoning",
             MiddlewareSpec::SimulateStreaming { .. } => "simulate-streaming",
+            MiddlewareSpec::Fallback { .. } => "fallback",
+            MiddlewareSpec::Retry { .. } => "retry",
         }
     }
 
     /// Build the layer. Fails with a `config` error on invalid values.
-    pub fn build(&self, _ctx: &SpecContext<'_>) -> Result<Arc<dyn Middleware>> {
+    pub fn build(&self, ctx: &SpecContext<'_>) -> Result<Arc<dyn Middleware>> {
         Ok(match self {
             MiddlewareSpec::DefaultSettings { settings } => {
                 Arc::new(DefaultSettings::new((**settings).clone()))
@@ -89,6 +136,37 @@ impl MiddlewareSpec {
                 }
                 Arc::new(SimulateStreaming {
                     words_per_chunk: *words_per_chunk,
+                })
+            }
+            MiddlewareSpec::Fallback { models, on } => {
+                if models.is_empty() {
+                    return Err(Error::config(
+                        "fallback.models must name at least one model",
+                    ));
+                }
+                let models = models
+                    .iter()
+                    .map(|m| (ctx.models)(m))
+                    .collect::<Result<Vec<_>>>()?;
+                Arc::new(Fallback::new(models).on(on.clone()))
+            }
+            MiddlewareSpec::Retry {
+                max_retries,
+                initial_delay_ms,
+                max_delay_ms,
+                retry_on,
+            } => {
+                if initial_delay_ms > max_delay_ms {
+                    return Err(Error::config(
+                        "retry.initial_delay_ms must not be above max_delay_ms",
+                    ));
+                }
+                Arc::new(RetryPolicy {
+                    max_retries: *max_retries,
+                    initial_delay: Duration::from_millis(*initial_delay_ms),
+                    max_delay: Duration::from_millis(*max_delay_ms),
+                    retry_on: retry_on.clone(),
+                    ..RetryPolicy::default()
                 })
             }
         })

@@ -12,6 +12,8 @@ fn specs_parse_from_json_with_defaults() {
         {"type": "extract-reasoning"},
         {"type": "extract-reasoning", "tag_name": "reason", "start_with_reasoning": true},
         {"type": "simulate-streaming"},
+        {"type": "retry"},
+        {"type": "retry", "max_retries": 5, "initial_delay_ms": 10, "max_delay_ms": 20, "retry_on": ["rate_limited"]},
     ]))
     .unwrap();
     assert_eq!(
@@ -51,4 +53,39 @@ fn unknown_types_fields_and_bad_values_are_rejected() {
     let e = spec.build(&ctx).unwrap_err();
     assert_eq!(e.kind(), crate::ErrorKind::Config);
     assert!(e.message().contains("tag_name"), "{e}");
+}
+
+#[test]
+fn retry_and_fallback_specs() {
+    let spec: MiddlewareSpec = serde_json::from_value(json!({"type": "retry"})).unwrap();
+    assert_eq!(
+        spec,
+        MiddlewareSpec::Retry {
+            max_retries: 2,
+            initial_delay_ms: 500,
+            max_delay_ms: 8000,
+            retry_on: DEFAULT_FALLBACK_ON.to_vec()
+        }
+    );
+    let spec: MiddlewareSpec = serde_json::from_value(
+        json!({"type": "fallback", "models": ["mock:b"], "on": ["timeout"]}),
+    )
+    .unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let models = |name: &str| -> Result<Arc<dyn LanguageModel>> {
+        seen.lock().unwrap().push(name.to_owned());
+        Ok(Arc::new(
+            crate::providers::mock::MockProvider::new().model("b"),
+        ))
+    };
+    spec.build(&SpecContext { models: &models }).unwrap();
+    assert_eq!(*seen.lock().unwrap(), ["mock:b"]);
+    let empty = MiddlewareSpec::Fallback {
+        models: vec![],
+        on: vec![],
+    };
+    assert!(empty.build(&SpecContext { models: &models }).is_err());
+    let bad: Result<MiddlewareSpec, _> =
+        serde_json::from_value(json!({"type": "fallback", "models": ["a:b"], "on": ["nope"]}));
+    assert!(bad.is_err());
 }
