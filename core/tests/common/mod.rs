@@ -2,6 +2,7 @@
 //! it, and JSON snapshots shared with the other languages' suites.
 #![allow(dead_code)]
 
+pub mod agent;
 pub mod native;
 
 use ditto_llm::{Ditto, ProviderConfig, ProviderKind};
