@@ -104,6 +104,27 @@ impl Ditto {
         crate::agent::stream_agent(model, &request, tools, opts)
     }
 
+    /// Generate one object matching `request.schema` (see [`crate::object`]).
+    pub async fn generate_object(
+        &self,
+        request: crate::object::ObjectRequest,
+        repair: Option<&dyn crate::object::ObjectRepair>,
+    ) -> Result<crate::object::GenerateObjectResult> {
+        let model = self.language_model(&request.model)?;
+        crate::object::generate_object(model.as_ref(), &request, repair).await
+    }
+
+    /// Stream one object: partial objects, then the validated one. Dropping the stream cancels
+    /// the upstream request.
+    pub async fn stream_object(
+        &self,
+        request: crate::object::ObjectRequest,
+        repair: Option<Arc<dyn crate::object::ObjectRepair>>,
+    ) -> Result<crate::object::ObjectStream> {
+        let model = self.language_model(&request.model)?;
+        crate::object::stream_object(model.as_ref(), &request, repair).await
+    }
+
     /// Embed one text.
     pub async fn embed(&self, model: &str, value: impl Into<String>) -> Result<EmbedResult> {
         let request = EmbedRequest::new(model, vec![value.into()]);
