@@ -3,7 +3,7 @@
 
 use crate::config::{glob_match, provider_kind, BackendConfig, GatewayConfig, WeightedBackend};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use ditto_llm::{Ditto, ProviderConfig};
+use ditto_llm::{Ditto, ProviderConfig, ProviderKind};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,6 +48,9 @@ pub enum BackendKind {
         extra_query: Option<String>,
         /// Pooled keep-alive client (TCP_NODELAY, HTTP/1.1, TLS by rustls).
         client: Box<UpstreamClient>,
+        /// A core OpenAI-compatible client against the same base URL with the same injected
+        /// headers and query, for endpoints the gateway translates itself (`/v1/ui/chat`).
+        ditto: Ditto,
     },
     /// A native provider through the core's adapters; models are `<backend name>:<model>`.
     Provider {
@@ -123,30 +126,11 @@ impl Backend {
                     upstream_client(timeouts.connect)
                         .map_err(|e| format!("backends.{}: {e}", c.name))?,
                 ),
+                ditto: core_client(c, ProviderKind::OpenaiCompatible, timeouts)?,
             },
-            (_, Some(provider)) => {
-                let mut pc = ProviderConfig::new().kind(provider_kind(provider)?);
-                pc.api_key = c.api_key.clone();
-                pc.headers = c.headers.clone();
-                pc.query = c.query.clone();
-                if let Some(url) = &c.base_url {
-                    pc.base_url = Some(url.clone());
-                }
-                let http = ditto_llm::http::HttpConfig {
-                    connect_timeout: timeouts.connect,
-                    first_byte_timeout: timeouts.first_byte,
-                    total_timeout: Some(timeouts.total),
-                    idle_timeout: timeouts.first_byte,
-                    ..Default::default()
-                };
-                let ditto = Ditto::builder()
-                    .http_config(http)
-                    .max_retries(0)
-                    .provider(c.name.clone(), pc)
-                    .build()
-                    .map_err(|e| format!("backends.{}: {}", c.name, e.message()))?;
-                BackendKind::Provider { ditto }
-            }
+            (_, Some(provider)) => BackendKind::Provider {
+                ditto: core_client(c, provider_kind(provider)?, timeouts)?,
+            },
             (None, None) => return Err(format!("backends.{}: no base_url or provider", c.name)),
         };
         Ok(Backend {
@@ -165,6 +149,14 @@ impl Backend {
         })
     }
 
+    /// The core client that serves this backend's translated endpoints; models are
+    /// `<backend name>:<model>`.
+    pub fn core(&self) -> &Ditto {
+        match &self.kind {
+            BackendKind::Passthrough { ditto, .. } | BackendKind::Provider { ditto } => ditto,
+        }
+    }
+
     /// The upstream model name for a client model.
     pub fn map_model<'a>(&'a self, model: &'a str) -> &'a str {
         self.model_map
@@ -172,6 +164,29 @@ impl Backend {
             .map(String::as_str)
             .unwrap_or(model)
     }
+}
+
+/// A core client with one provider registered under the backend's name: its key, base URL,
+/// injected headers and query, the backend's timeouts, no core retries (the gateway routes).
+fn core_client(c: &BackendConfig, kind: ProviderKind, timeouts: Timeouts) -> Result<Ditto, String> {
+    let mut pc = ProviderConfig::new().kind(kind);
+    pc.api_key = c.api_key.clone();
+    pc.headers = c.headers.clone();
+    pc.query = c.query.clone();
+    pc.base_url = c.base_url.clone();
+    let http = ditto_llm::http::HttpConfig {
+        connect_timeout: timeouts.connect,
+        first_byte_timeout: timeouts.first_byte,
+        total_timeout: Some(timeouts.total),
+        idle_timeout: timeouts.first_byte,
+        ..Default::default()
+    };
+    Ditto::builder()
+        .http_config(http)
+        .max_retries(0)
+        .provider(c.name.clone(), pc)
+        .build()
+        .map_err(|e| format!("backends.{}: {}", c.name, e.message()))
 }
 
 type Choices = Vec<(usize, u32)>;

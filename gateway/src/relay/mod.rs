@@ -90,6 +90,7 @@ pub async fn passthrough(st: Arc<AppState>, p: Prepared) -> Result<Response, Api
         base_path,
         extra_query,
         client,
+        ..
     } = &p.backend.kind
     else {
         return Err(ApiError::internal(

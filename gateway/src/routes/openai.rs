@@ -60,11 +60,14 @@ pub struct Prepared {
 #[derive(Debug, Clone)]
 pub struct BackendName(pub String);
 
-/// Paths whose body is an OpenAI JSON object with token usage.
+/// The AI SDK UI chat endpoint (below `/v1`), served by the gateway itself on every backend.
+pub const UI_CHAT_PATH: &str = "/ui/chat";
+
+/// Paths whose body is a JSON object with token usage.
 fn is_token_path(path: &str) -> bool {
     matches!(
         path,
-        "/chat/completions" | "/completions" | "/embeddings" | "/responses"
+        "/chat/completions" | "/completions" | "/embeddings" | "/responses" | UI_CHAT_PATH
     )
 }
 
@@ -81,11 +84,17 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response {
     match prepare(st.clone(), req).await {
         Ok(p) => {
             let name = BackendName(p.backend.name.clone());
-            let mut resp = match &p.backend.kind {
-                BackendKind::Passthrough { .. } => crate::relay::passthrough(st.clone(), p).await,
-                BackendKind::Provider { .. } => crate::translate::dispatch(st.clone(), p).await,
-            }
-            .unwrap_or_else(IntoResponse::into_response);
+            let served = if p.path == UI_CHAT_PATH {
+                crate::translate::ui_chat(st.clone(), p).await
+            } else {
+                match &p.backend.kind {
+                    BackendKind::Passthrough { .. } => {
+                        crate::relay::passthrough(st.clone(), p).await
+                    }
+                    BackendKind::Provider { .. } => crate::translate::dispatch(st.clone(), p).await,
+                }
+            };
+            let mut resp = served.unwrap_or_else(IntoResponse::into_response);
             resp.extensions_mut().insert(name);
             resp
         }
@@ -126,6 +135,18 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
         .strip_prefix("/v1")
         .unwrap_or(full_path)
         .to_owned();
+    let is_ui = path == UI_CHAT_PATH;
+    if is_ui && parts.method != Method::POST {
+        return Err(ApiError::new(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "invalid_request_error",
+            Some("method_not_allowed"),
+            format!(
+                "{} /v1{UI_CHAT_PATH} is not allowed (POST a useChat request)",
+                parts.method
+            ),
+        ));
+    }
     let looks_json = raw.first().is_some_and(|b| *b == b'{')
         || parts
             .headers
@@ -180,7 +201,7 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
     // Decide on rewrites from the peek; build the JSON tree only when one is needed.
     let input_estimate = raw.len() as u64;
     let passthrough = matches!(backend.kind, BackendKind::Passthrough { .. });
-    let is_chat = matches!(path.as_str(), "/chat/completions" | "/completions");
+    let is_chat = matches!(path.as_str(), "/chat/completions" | "/completions") || is_ui;
     let mut output_reserve = 0;
     let mut inject_cap = None;
     let mut strip_usage = false;
@@ -196,15 +217,16 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
                 _ => st.default_output_reserve,
             },
         };
-        strip_usage = passthrough && p.streams_without_usage();
+        strip_usage = passthrough && !is_ui && p.streams_without_usage();
     }
     let mapped = model
         .as_deref()
         .map(|m| backend.map_model(m))
         .filter(|mm| Some(*mm) != model.as_deref())
         .map(str::to_owned);
-    let rewritten = passthrough && (mapped.is_some() || inject_cap.is_some() || strip_usage);
-    let json = if peeked.is_some() && (rewritten || !passthrough) {
+    let rewritten =
+        passthrough && !is_ui && (mapped.is_some() || inject_cap.is_some() || strip_usage);
+    let json = if peeked.is_some() && (rewritten || !passthrough || is_ui) {
         let mut v: Value = serde_json::from_slice(&raw).map_err(|e| {
             ApiError::invalid_request(format!("the request body is not valid JSON: {e}"))
         })?;

@@ -6,18 +6,21 @@ mod chat_in;
 mod chat_out;
 mod owned;
 mod stream;
+mod ui;
 
 pub use chat_out::ChunkEncoder;
+pub use ui::ui_chat;
 
 use crate::backend::BackendKind;
 use crate::config::time::now_unix;
 use crate::error::ApiError;
 use crate::routes::openai::Prepared;
 use crate::state::AppState;
+use axum::body::Body;
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use ditto_llm::{Ditto, EmbedRequest};
+use ditto_llm::{Ditto, EmbedRequest, TextRequest, TextStream};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -107,37 +110,21 @@ async fn chat(st: Arc<AppState>, ditto: Ditto, p: Prepared) -> Result<Response, 
         .and_then(Value::as_bool)
         == Some(true);
     let timeouts = p.backend.timeouts;
-    let started = std::time::Instant::now();
     if streaming {
-        let opened =
-            tokio::time::timeout(timeouts.first_byte, owned::stream_text(ditto, req)).await;
-        st.metrics
-            .record_upstream(&p.backend.name, started.elapsed().as_secs_f64());
-        let ts = match opened {
-            Err(_) => {
+        let ts = match open_stream(&st, ditto, req, &p).await {
+            Ok(ts) => ts,
+            Err(e) => {
                 p.ticket.release();
-                return Err(ApiError::gateway_timeout(format!(
-                    "backend `{}` timed out",
-                    p.backend.name
-                )));
+                return Err(e);
             }
-            Ok(Err(e)) => {
-                p.ticket.release();
-                return Err(ApiError::from_core(&e));
-            }
-            Ok(Ok(ts)) => ts,
         };
-        let enc = ChunkEncoder::new(chat_id(), model, now_unix());
-        let body = stream::sse_body(&st, p, ts, enc, include_usage);
-        let mut resp = Response::new(body);
-        let h = resp.headers_mut();
-        h.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/event-stream"),
-        );
-        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        return Ok(resp);
+        let enc = stream::OpenAiSse {
+            enc: ChunkEncoder::new(chat_id(), model, now_unix()),
+            include_usage,
+        };
+        return Ok(sse_response(stream::sse_body(&st, p, ts, enc)));
     }
+    let started = std::time::Instant::now();
     let result = tokio::time::timeout(timeouts.total, owned::generate_text(ditto, req)).await;
     st.metrics
         .record_upstream(&p.backend.name, started.elapsed().as_secs_f64());
@@ -167,6 +154,43 @@ async fn chat(st: Arc<AppState>, ditto: Ditto, p: Prepared) -> Result<Response, 
             )
         }
     }
+}
+
+/// Open a core stream within the backend's first-byte timeout, recording upstream latency.
+async fn open_stream(
+    st: &AppState,
+    ditto: Ditto,
+    req: TextRequest,
+    p: &Prepared,
+) -> Result<TextStream, ApiError> {
+    let started = std::time::Instant::now();
+    let opened = tokio::time::timeout(
+        p.backend.timeouts.first_byte,
+        owned::stream_text(ditto, req),
+    )
+    .await;
+    st.metrics
+        .record_upstream(&p.backend.name, started.elapsed().as_secs_f64());
+    match opened {
+        Err(_) => Err(ApiError::gateway_timeout(format!(
+            "backend `{}` timed out",
+            p.backend.name
+        ))),
+        Ok(Err(e)) => Err(ApiError::from_core(&e)),
+        Ok(Ok(ts)) => Ok(ts),
+    }
+}
+
+/// A `text/event-stream` response over `body`.
+fn sse_response(body: Body) -> Response {
+    let mut resp = Response::new(body);
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    resp
 }
 
 fn embed_inputs(v: Option<&Value>) -> Result<Vec<String>, ApiError> {

@@ -9,3 +9,4 @@ mod faults;
 mod passthrough;
 mod routing;
 mod translate;
+mod ui;

@@ -1,0 +1,69 @@
+//! `POST /v1/ui/chat`: a `useChat` request (AI SDK UI messages) in, the AI SDK UI message
+//! stream out, on any backend — `provider:` backends through their core adapter, plain
+//! OpenAI-compatible backends through a core OpenAI-compatible client with the backend's
+//! injected headers (the client's key never goes upstream). Auth, limits and budgets were
+//! applied by `routes::openai::prepare`, as for `/v1/chat/completions`.
+
+use super::stream::{sse_body, UiSse};
+use super::{open_stream, sse_response};
+use crate::error::ApiError;
+use crate::routes::openai::Prepared;
+use crate::state::AppState;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use ditto_llm::protocol::ui_message::{
+    ui_messages_to_messages, UiChatRequest, UiMessageEncoder, UiStreamOptions,
+    UI_MESSAGE_STREAM_HEADER,
+};
+use ditto_llm::TextRequest;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Serve a prepared `/v1/ui/chat` request. Errors before the stream starts are OpenAI error
+/// JSON; errors after it started are an `error` chunk, then `data: [DONE]`.
+pub async fn ui_chat(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiError> {
+    let req = match text_request(&p) {
+        Ok(r) => r,
+        Err(e) => {
+            p.ticket.release();
+            return Err(e);
+        }
+    };
+    let ditto = p.backend.core().clone();
+    let ts = match open_stream(&st, ditto, req, &p).await {
+        Ok(ts) => ts,
+        Err(e) => {
+            p.ticket.release();
+            return Err(e);
+        }
+    };
+    let enc = UiSse(UiMessageEncoder::new(UiStreamOptions::default()));
+    let mut resp = sse_response(sse_body(&st, p, ts, enc));
+    let (name, value) = UI_MESSAGE_STREAM_HEADER;
+    resp.headers_mut()
+        .insert(name, HeaderValue::from_static(value));
+    Ok(resp)
+}
+
+/// The core request for a `useChat` body: its messages converted, the routed model, and the
+/// output cap the gateway set (or the client sent as `max_tokens`).
+fn text_request(p: &Prepared) -> Result<TextRequest, ApiError> {
+    let model = p.model.as_deref().ok_or_else(|| {
+        ApiError::invalid_request("`model` is required (send it in the useChat body)")
+    })?;
+    let spec = format!("{}:{}", p.backend.name, p.backend.map_model(model));
+    let body = p.json.clone().unwrap_or(Value::Null);
+    let cap = body.get("max_tokens").and_then(Value::as_u64);
+    let chat: UiChatRequest = serde_json::from_value(body)
+        .map_err(|e| ApiError::invalid_request(format!("not a useChat request body: {e}")))?;
+    if chat.messages.is_empty() {
+        return Err(ApiError::invalid_request("`messages` is empty"));
+    }
+    let messages = ui_messages_to_messages(&chat.messages)
+        .map_err(|e| ApiError::invalid_request(e.message().to_owned()))?;
+    let mut req = TextRequest::new(spec).messages(messages);
+    if let Some(cap) = cap {
+        req = req.max_output_tokens(u32::try_from(cap).unwrap_or(u32::MAX).max(1));
+    }
+    Ok(req)
+}

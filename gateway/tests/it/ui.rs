@@ -1,0 +1,231 @@
+//! `POST /v1/ui/chat`: useChat requests in, AI SDK UI message streams out, with the same keys,
+//! limits and budgets as `/v1/chat/completions`.
+
+use crate::common::*;
+use serde_json::{json, Value};
+
+const UI: &str = r#"
+backends:
+  - name: primary
+    base_url: {MOCK}
+    headers: { authorization: "Bearer ${UPSTREAM_KEY}" }
+    model_map: { smart: gpt-4o-mini }
+  - name: flaky
+    base_url: {MOCK}
+    headers: { authorization: "Bearer ${UPSTREAM_KEY}", x-mock-reset-after-chunks: "3" }
+  - name: builtin
+    provider: mock
+    models: [mock]
+virtual_keys:
+  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 100000 } }
+router:
+  rules:
+    - { model: mock, backends: [{ backend: builtin }] }
+    - { model: flaky, backends: [{ backend: flaky }] }
+  default_backends: [{ backend: primary }]
+"#;
+
+fn user(id: &str, text: &str) -> Value {
+    json!({"id": id, "role": "user", "parts": [{"type": "text", "text": text}]})
+}
+
+fn ui_body(model: &str, messages: Vec<Value>) -> Value {
+    json!({"id": "chat-1", "trigger": "submit-message", "model": model, "messages": messages,
+           "someAppField": {"x": 1}})
+}
+
+/// The chunks of a UI stream body; asserts it ends with `data: [DONE]`.
+fn chunks(body: &str) -> Vec<Value> {
+    let data = sse_data(body);
+    assert_eq!(data.last().map(String::as_str), Some("[DONE]"), "{body}");
+    data[..data.len() - 1]
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect()
+}
+
+fn text_of(chunks: &[Value]) -> String {
+    chunks
+        .iter()
+        .filter(|c| c["type"] == "text-delta")
+        .map(|c| c["delta"].as_str().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn ui_chat_streams_ui_chunks_and_settles_the_budget() {
+    let env = setup(UI).await;
+    let r = env
+        .post(
+            "/v1/ui/chat",
+            KEY,
+            &ui_body("smart", vec![user("u1", "hello ui")]),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-vercel-ai-ui-message-stream"], "v1");
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let chunks = chunks(&r.text().await.unwrap());
+    assert_eq!(chunks[0], json!({"type": "start"}));
+    assert_eq!(chunks[1], json!({"type": "start-step"}));
+    assert_eq!(text_of(&chunks), "echo: hello ui");
+    assert_eq!(chunks[chunks.len() - 2], json!({"type": "finish-step"}));
+    assert_eq!(chunks[chunks.len() - 1], json!({"type": "finish"}));
+
+    // Upstream saw the gateway's key and the mapped model, never the client's key.
+    let rec = &env.mock.requests()[0];
+    assert_eq!(rec.path, "/v1/chat/completions");
+    assert_eq!(
+        rec.headers["authorization"],
+        format!("Bearer {UPSTREAM_KEY}")
+    );
+    assert!(!format!("{:?}", rec.headers).contains(KEY));
+    assert_eq!(rec.body["model"], "gpt-4o-mini");
+    assert_eq!(rec.body["messages"][0]["content"], json!("hello ui"));
+
+    // The reservation was settled to the stream's usage.
+    let (spent, reserved) = env.spent("k").await;
+    assert!(spent > 0);
+    assert_eq!(reserved, 0);
+}
+
+#[tokio::test]
+async fn tool_calls_and_tool_results_cross_both_ways() {
+    let env = setup(UI).await;
+    let prompt = "weather? plan: call:get_weather {\"city\":\"Paris\"} | It is sunny.";
+    let r = env
+        .post(
+            "/v1/ui/chat",
+            KEY,
+            &ui_body("smart", vec![user("u1", prompt)]),
+        )
+        .await;
+    let chunks = chunks(&r.text().await.unwrap());
+    let available = chunks
+        .iter()
+        .find(|c| c["type"] == "tool-input-available")
+        .expect("a tool-input-available chunk");
+    assert_eq!(available["toolName"], "get_weather");
+    assert_eq!(available["input"], json!({"city": "Paris"}));
+    let call_id = available["toolCallId"].as_str().unwrap().to_owned();
+    assert!(chunks
+        .iter()
+        .any(|c| c["type"] == "tool-input-start" && c["toolCallId"] == call_id.as_str()));
+
+    // The client ran the tool; the next turn carries its output as a tool part.
+    let assistant = json!({"id": "a1", "role": "assistant", "parts": [
+        {"type": "step-start"},
+        {"type": "tool-get_weather", "toolCallId": call_id, "state": "output-available",
+         "input": {"city": "Paris"}, "output": {"sky": "clear"}}
+    ]});
+    let r = env
+        .post(
+            "/v1/ui/chat",
+            KEY,
+            &ui_body("smart", vec![user("u1", prompt), assistant]),
+        )
+        .await;
+    assert_eq!(text_of(&chunks_of(r).await), "It is sunny.");
+    let rec = env.mock.requests();
+    let sent = &rec.last().unwrap().body["messages"];
+    assert_eq!(sent[1]["role"], "assistant");
+    assert_eq!(sent[1]["tool_calls"][0]["function"]["name"], "get_weather");
+    assert_eq!(sent[2]["role"], "tool");
+    assert_eq!(sent[2]["tool_call_id"], json!(call_id));
+}
+
+async fn chunks_of(r: reqwest::Response) -> Vec<Value> {
+    assert_eq!(r.status(), 200);
+    chunks(&r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn provider_backends_serve_ui_chat_through_the_core_adapter() {
+    let env = setup(UI).await;
+    let r = env
+        .post(
+            "/v1/ui/chat",
+            KEY,
+            &ui_body("mock", vec![user("u1", "native")]),
+        )
+        .await;
+    let chunks = chunks_of(r).await;
+    assert_eq!(text_of(&chunks), "echo: native");
+    assert!(env.mock.requests().is_empty());
+    assert_eq!(env.spent("k").await.1, 0);
+}
+
+#[tokio::test]
+async fn errors_before_the_stream_are_openai_errors() {
+    let env = setup(UI).await;
+    let body = ui_body("smart", vec![user("u1", "hi")]);
+    let r = env.post("/v1/ui/chat", "sk-wrong", &body).await;
+    assert_eq!(r.status(), 401);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["error"]["message"].is_string());
+
+    let r = env
+        .http
+        .post(env.url("/v1/ui/chat"))
+        .bearer_auth(KEY)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["type"], "invalid_request_error");
+
+    for (bad, needle) in [
+        (json!({"model": "smart"}), "useChat"),
+        (json!({"model": "smart", "messages": []}), "empty"),
+        (json!({"messages": [user("u1", "hi")]}), "model"),
+        (
+            json!({"model": "smart", "messages": [{"id": "x", "role": "robot", "parts": []}]}),
+            "robot",
+        ),
+    ] {
+        let r = env.post("/v1/ui/chat", KEY, &bad).await;
+        assert_eq!(r.status(), 400, "{bad}");
+        let v: Value = r.json().await.unwrap();
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "{bad}: {msg}");
+    }
+    let r = env
+        .http
+        .get(env.url("/v1/ui/chat"))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(env.mock.requests().is_empty());
+    assert_eq!(
+        env.spent("k").await,
+        (0, 0),
+        "rejected requests leave no charge"
+    );
+}
+
+#[tokio::test]
+async fn an_upstream_failure_mid_stream_is_an_error_chunk() {
+    let env = setup(UI).await;
+    let r = env
+        .post(
+            "/v1/ui/chat",
+            KEY,
+            &ui_body("flaky", vec![user("u1", "one two three four five six")]),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let chunks = chunks(&r.text().await.unwrap());
+    let last = chunks.last().unwrap();
+    assert_eq!(last["type"], "error", "{chunks:?}");
+    assert!(last["errorText"].as_str().unwrap().len() > 3);
+    assert!(!chunks.iter().any(|c| c["type"] == "finish"));
+    assert_eq!(env.spent("k").await.1, 0, "no reservation left behind");
+}
