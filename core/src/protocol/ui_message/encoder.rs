@@ -19,7 +19,8 @@ const MASKED_ERROR: &str = "An error occurred.";
 /// `reasoning-*` (`text` becomes `delta`), `tool-input-start`/`-delta` → the same with
 /// `toolCallId`/`inputTextDelta`, `tool-call` → `tool-input-available` (or `tool-input-error`
 /// when the input was not JSON), `tool-result` → `tool-output-available`, `tool-error` →
-/// `tool-output-error`, `source` → `source-url`/`source-document` (when `send_sources`),
+/// `tool-output-error`, `tool-approval-request` → the same (V6 only; 5.x has no such chunk),
+/// `source` → `source-url`/`source-document` (when `send_sources`),
 /// `file` → `file` with a `data:` URL, `finish` → `finish`, `error` → `error`, `abort` →
 /// `abort`. `tool-input-end` and `raw` have no UI chunk.
 #[derive(Debug, Clone, Default)]
@@ -170,6 +171,13 @@ impl UiMessageEncoder {
                 tool_call_id: tool_call_id.clone(),
                 error_text: self.error_text(error.clone()),
                 provider_executed: None,
+            },
+            StreamEvent::ToolApprovalRequest {
+                approval_id,
+                tool_call,
+            } if self.opts.version == UiVersion::V6 => UiChunk::ToolApprovalRequest {
+                approval_id: approval_id.clone(),
+                tool_call_id: tool_call.tool_call_id.clone(),
             },
             StreamEvent::Source(source) if self.opts.send_sources => source_chunk(source),
             StreamEvent::File { media_type, base64 } => UiChunk::File {

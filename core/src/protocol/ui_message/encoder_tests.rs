@@ -231,3 +231,20 @@ fn data_chunks_and_frames() {
     assert_eq!(opts.version, UiVersion::V6);
     assert!(opts.send_reasoning && opts.send_start && opts.send_finish && !opts.send_sources);
 }
+
+#[test]
+fn approval_requests_only_in_v6() {
+    let ev = StreamEvent::ToolApprovalRequest {
+        approval_id: "ap1".into(),
+        tool_call: ToolCall::from_raw_arguments("c9", "rm", "{}"),
+    };
+    assert!(UiMessageEncoder::default().encode(&ev).is_none());
+    let mut v6 = UiMessageEncoder::new(UiStreamOptions {
+        version: UiVersion::V6,
+        ..Default::default()
+    });
+    assert_eq!(
+        serde_json::to_value(v6.encode(&ev).unwrap()).unwrap(),
+        json!({"type": "tool-approval-request", "approvalId": "ap1", "toolCallId": "c9"})
+    );
+}
