@@ -39,7 +39,10 @@ else
     status=1
 fi
 
-echo "==> gateway: pytest with the official openai package"
+echo "==> gateway: tests/ui-reader (the ai package's readUIMessageStream, for /v1/ui/chat)"
+tests/ui-reader/ensure.sh || status=1
+
+echo "==> gateway: pytest with the official openai package and the ai UI reader"
 VENV="$CARGO_TARGET_DIR/gateway-venv"
 if [ ! -x "$VENV/bin/python" ]; then
     "${PYTHON:-python3}" -m venv "$VENV"

@@ -4,6 +4,7 @@ The binaries come from DITTO_GATEWAY_BIN / DITTO_MOCK_BIN (gateway/scripts/test.
 """
 
 import os
+import pathlib
 import subprocess
 import tempfile
 import textwrap
@@ -35,7 +36,10 @@ def _start(args, env=None):
 
 @pytest.fixture(scope="session")
 def gateway():
-    mock, mock_url = _start([os.environ["DITTO_MOCK_BIN"], "--port", "0"])
+    fixtures = pathlib.Path(__file__).resolve().parents[3] / "tests" / "fixtures"
+    mock, mock_url = _start(
+        [os.environ["DITTO_MOCK_BIN"], "--port", "0", "--fixtures", str(fixtures)]
+    )
     tmp = tempfile.mkdtemp(prefix="ditto-gw-py-")
     config = os.path.join(tmp, "gateway.yaml")
     with open(config, "w") as f:
@@ -50,6 +54,11 @@ def gateway():
               - name: builtin
                 provider: mock
                 models: [mock]
+              - name: reasoner
+                provider: anthropic
+                base_url: {mock_url}
+                api_key: sk-ant-upstream-py
+                headers: {{ x-mock-fixture: ui/anthropic-reasoning-tool.chunks.txt }}
             virtual_keys:
               - {{ id: team, token: "{KEYS['team']}", budget: {{ total_tokens: 1000000 }} }}
               - {{ id: broke, token: "{KEYS['broke']}", budget: {{ total_tokens: 1 }} }}
@@ -57,6 +66,7 @@ def gateway():
             router:
               rules:
                 - {{ model: mock, backends: [{{ backend: builtin }}] }}
+                - {{ model: ui-reasoner, backends: [{{ backend: reasoner }}] }}
               default_backends: [{{ backend: primary }}]
             """))
     env = dict(os.environ, UPSTREAM_KEY="sk-upstream-py", DITTO_ADMIN_TOKEN=ADMIN)
