@@ -39,7 +39,10 @@ export declare class Ditto {
   constructor(options?: DittoOptions)
   /** The provider names this client knows. */
   readonly providers: string[]
-  generateText(options: GenerateTextOptions): Promise<GenerateTextResult>
+  /** With `stopWhen`, `maxSteps` or `approvals` this runs the agent loop. */
+  generateText(options: GenerateTextOptions & ({ stopWhen: StopCondition | StopCondition[] } | { maxSteps: number } | { approvals: ToolApprovalResponse[] })): Promise<AgentTextResult>
+  /** With a tool that has `execute` this runs the agent loop (the agent fields are then set). */
+  generateText(options: GenerateTextOptions): Promise<GenerateTextResult & Partial<AgentFields>>
   streamText(options: StreamTextOptions): StreamTextResult
   embed(options: EmbedOptions & { input: string }): Promise<EmbedResult & { embedding: number[] }>
   embed(options: EmbedOptions): Promise<EmbedResult>
@@ -93,15 +96,77 @@ export type Message =
   | { role: 'tool'; content: ToolResultPart[]; providerOptions?: ProviderOptions }
   | { role: string; content: unknown; [key: string]: unknown }
 
-/** A function tool. `inputSchema` (or `parameters`) is a JSON Schema object. */
-export interface ToolDefinition {
+/** A JSON Schema object. */
+export type JSONSchema = Record<string, JSONValue>
+
+/**
+ * A zod (v4) schema, structurally: `@ditto/llm` does not depend on zod; it converts the schema
+ * with the schema's own `toJSONSchema()` (or the installed zod's) and validates with `safeParse`.
+ */
+export interface ZodSchemaLike<T = unknown> {
+  safeParse(value: unknown): { success: boolean; data?: T; error?: unknown }
+  readonly _zod: { readonly output: T }
+}
+
+/** A schema option: JSON Schema or zod. */
+export type Schema<T = unknown> = JSONSchema | ZodSchemaLike<T>
+
+/** The value type a schema describes (`JSONValue` for JSON Schema). */
+export type InferSchema<S> = S extends ZodSchemaLike<infer T> ? T : JSONValue
+
+/** What a tool's `execute` receives besides its input. */
+export interface ToolExecutionOptions {
+  /** The id of the call being executed. */
+  toolCallId: string
+  /** The conversation the model saw in this step. */
+  messages: Message[]
+  /** Aborted when the call is cancelled (AbortSignal, closed stream, failed call). */
+  abortSignal: AbortSignal
+}
+
+/**
+ * A function tool. `inputSchema` (or `parameters`) is a JSON Schema object or a zod schema.
+ * With `execute`, `generateText` / `streamText` run the agent loop and call it from Rust; a
+ * throw or rejection becomes a `tool-error` fed back to the model.
+ */
+export interface ToolDefinition<INPUT = any, OUTPUT = unknown> {
   type?: 'function'
   name?: string
   description?: string
-  inputSchema?: Record<string, JSONValue>
-  parameters?: Record<string, JSONValue>
+  inputSchema?: Schema<INPUT>
+  parameters?: Schema<INPUT>
   strict?: boolean
   providerOptions?: ProviderOptions
+  /** Runs the tool; the result must be JSON-serialisable. */
+  execute?: (input: INPUT, options: ToolExecutionOptions) => OUTPUT | PromiseLike<OUTPUT>
+  /** Pause the loop for the caller's approval before each execution. */
+  needsApproval?: boolean
+}
+
+/** Identity helper that infers a tool's input type from its zod schema. */
+export declare function tool<S extends Schema, OUTPUT = unknown>(
+  tool: Omit<ToolDefinition<InferSchema<S>, OUTPUT>, 'inputSchema'> & { inputSchema: S },
+): ToolDefinition<InferSchema<S>, OUTPUT>
+
+/** When the agent loop stops: `stepCountIs(n)`, `hasToolCall(name)` or your own predicate. */
+export type StopCondition = (options: { steps: StepResult[] }) => boolean | PromiseLike<boolean>
+/** Stop once `count` steps ran. */
+export declare function stepCountIs(count: number): StopCondition
+/** Stop after a step that called `toolName`. */
+export declare function hasToolCall(toolName: string): StopCondition
+
+/** The caller's answer to a `tool-approval-request`. */
+export interface ToolApprovalResponse {
+  approvalId: string
+  approved: boolean
+  /** Why (sent to the model with a refusal). */
+  reason?: string
+}
+
+/** A tool call waiting for approval. */
+export interface ToolApprovalRequest {
+  approvalId: string
+  toolCall: ToolCall
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'tool'; toolName: string }
@@ -144,6 +209,18 @@ export interface GenerateTextOptions extends CallOptions {
   responseFormat?: ResponseFormat
   /** Emit `raw` events with each provider chunk (streams). */
   includeRawChunks?: boolean
+  /** Agent loop: stop when any holds (default `stepCountIs(1)`, like the AI SDK). */
+  stopWhen?: StopCondition | StopCondition[]
+  /** Agent loop: hard cap on steps (default 20); alone, it also means "up to this many steps". */
+  maxSteps?: number
+  /** Agent loop: how many of one step's tool calls run at once (default 8). */
+  maxParallelTools?: number
+  /** Agent loop: largest tool result in JSON bytes (default 1 MiB); bigger is a tool error. */
+  maxToolOutputBytes?: number
+  /** Agent loop: answers to earlier approval requests (resume with the earlier messages). */
+  approvals?: ToolApprovalResponse[]
+  /** Agent loop: fix a call whose input is invalid; return the fixed call or null. */
+  repairToolCall?: (options: { toolCall: ToolCall; error: string; tools: ToolDefinition[] }) => ToolCall | null | PromiseLike<ToolCall | null>
 }
 
 export type StreamTextOptions = GenerateTextOptions
@@ -262,6 +339,44 @@ export interface GenerateTextResult {
   warnings: Warning[]
   response: ResponseMetadata
   providerMetadata: ProviderMetadata | null
+}
+
+/** The result of one executed (or failed) tool call; failures have `error-text` output. */
+export interface ToolResult {
+  toolCallId: string
+  toolName: string
+  output: ToolResultOutput
+}
+
+/** One model call of an agent run and the tools executed after it. */
+export interface StepResult {
+  step: number
+  content: ContentPart[]
+  text: string
+  toolCalls: ToolCall[]
+  toolResults: ToolResult[]
+  finishReason: FinishReason
+  rawFinishReason: string | null
+  usage: Usage
+  warnings: Warning[]
+  response: ResponseMetadata
+}
+
+/** `generateText` with executable tools: the agent run plus the last step's fields. */
+export interface AgentTextResult extends GenerateTextResult, AgentFields {}
+
+/** What an agent run adds to a `generateText` result. */
+export interface AgentFields {
+  /** Every step, in order. */
+  steps: StepResult[]
+  /** Usage summed over the steps (`usage` is the last step's). */
+  totalUsage: Usage
+  /** The last step's tool results. */
+  toolResults: ToolResult[]
+  /** Assistant and tool messages produced; append them to continue or resume. */
+  responseMessages: Message[]
+  /** Calls waiting for approval; resume with `approvals`. */
+  pendingApprovals: ToolApprovalRequest[]
 }
 
 export interface EmbedResult {

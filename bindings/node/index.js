@@ -5,10 +5,14 @@ const { Ditto } = require('./lib/client')
 const { StreamTextResult } = require('./lib/stream')
 const errors = require('./lib/errors')
 const native = require('./lib/native-binding')
+const { stepCountIs, hasToolCall, tool } = require('./lib/agent')
 
 module.exports = {
   Ditto,
   StreamTextResult,
+  stepCountIs,
+  hasToolCall,
+  tool,
   DittoError: errors.DittoError,
   APIStatusError: errors.APIStatusError,
   BadRequestError: errors.BadRequestError,

@@ -5,6 +5,9 @@ import ditto from './index.js'
 export const {
   Ditto,
   StreamTextResult,
+  stepCountIs,
+  hasToolCall,
+  tool,
   DittoError,
   APIStatusError,
   BadRequestError,

@@ -27,6 +27,16 @@ export declare class NativeDitto {
   generateText(optionsJson: string): NativeCall
   /** Start a text stream. */
   streamText(optionsJson: string): NativeTextStream
+  /**
+   * Start the agent loop (non-streaming): tools with JS `execute`, stop conditions,
+   * approvals. `host` is the call's dispatcher (see `host.rs`).
+   */
+  runAgent(requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>): NativeCall
+  /**
+   * Start the agent loop as a stream of events (`tool-result`, `tool-error`,
+   * `tool-approval-request` besides the model's events).
+   */
+  streamAgent(requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>): NativeTextStream
   /** Start ranking documents against a query (most relevant first). */
   rerank(optionsJson: string): NativeCall
   /** Start generating images (`images[].base64`, `mediaType`, `revisedPrompt`). */

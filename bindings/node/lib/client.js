@@ -5,6 +5,7 @@ const native = require('./native-binding')
 const { toDittoError, abortError } = require('./errors')
 const { prepareCall, prepareClient } = require('./options')
 const { StreamTextResult } = require('./stream')
+const { prepareAgent, agentResult } = require('./agent')
 
 class Ditto {
   #native
@@ -28,15 +29,30 @@ class Ditto {
     return this.#native.providers()
   }
 
-  /** Generate text (non-streaming). */
+  /**
+   * Generate text (non-streaming). When a tool has `execute` (or `stopWhen`, `maxSteps`,
+   * `approvals` is given) this runs the agent loop: `steps`, `totalUsage`, `responseMessages`,
+   * `pendingApprovals` besides the last step's fields.
+   */
   async generateText(options) {
-    const { signal, json } = prepareCall(options, 'generateText')
+    const { rest, agent, host } = prepareAgent(options, 'generateText')
+    const { signal, json } = prepareCall(rest, 'generateText')
+    if (agent) {
+      const out = await run(() => this.#native.runAgent(json, agent, host.dispatcher), signal, host)
+      return agentResult(JSON.parse(out))
+    }
     return JSON.parse(await run(() => this.#native.generateText(json), signal))
   }
 
-  /** Stream text: an async iterable of events that also offers web ReadableStreams. */
+  /**
+   * Stream text: an async iterable of events that also offers web ReadableStreams. With
+   * executable tools it streams every step of the agent loop (`tool-result`, `tool-error`,
+   * `tool-approval-request` events).
+   */
   streamText(options) {
-    const { signal, json } = prepareCall(options, 'streamText')
+    const { rest, agent, host } = prepareAgent(options, 'streamText')
+    const { signal, json } = prepareCall(rest, 'streamText')
+    if (agent) return new StreamTextResult(() => this.#native.streamAgent(json, agent, host.dispatcher), signal, host)
     return new StreamTextResult(() => this.#native.streamText(json), signal)
   }
 
@@ -85,8 +101,11 @@ function withAudio(options) {
   return options
 }
 
-/** Start a native call and wait for it; the signal cancels it (dropping the Rust future). */
-async function run(start, signal) {
+/**
+ * Start a native call and wait for it; the signal cancels it (dropping the Rust future). `host`
+ * (the call's HostCalls, if any) is aborted with it, so no tool keeps running.
+ */
+async function run(start, signal, host) {
   if (signal?.aborted) throw abortError(signal)
   let call
   try {
@@ -94,11 +113,15 @@ async function run(start, signal) {
   } catch (err) {
     throw toDittoError(err)
   }
-  const onAbort = () => call.cancel()
+  const onAbort = () => {
+    call.cancel()
+    host?.abort(signal.reason)
+  }
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
     return await call.wait()
   } catch (err) {
+    host?.abort(err)
     if (signal?.aborted) throw abortError(signal)
     throw toDittoError(err)
   } finally {

@@ -16,12 +16,14 @@ class StreamTextResult {
   #state = 'new' // new | open | aborted | done
   #claimed = false
   #fetching = null // the native batch being fetched, so overlapping next() calls share it
+  #host // the agent loop's HostCalls: aborted (stopping running tools) when the stream is cut
   #onAbort = () => this.#abort()
 
   /** @internal */
-  constructor(start, signal) {
+  constructor(start, signal, host) {
     this.#start = start
     this.#signal = signal
+    this.#host = host
   }
 
   /** Events, as an async iterator. The stream can be read once. */
@@ -90,6 +92,7 @@ class StreamTextResult {
   /** Stop now: the Rust stream is dropped and the upstream connection closed. Idempotent. */
   close() {
     if (this.#state === 'done') return
+    this.#host?.abort()
     this.#finish()
   }
 
@@ -136,6 +139,7 @@ class StreamTextResult {
         text = await this.#fetching
       } catch (err) {
         if (this.#state === 'aborted') continue
+        this.#host?.abort(err)
         this.#finish()
         throw toDittoError(err)
       } finally {
@@ -154,6 +158,7 @@ class StreamTextResult {
   #abort() {
     if (this.#state === 'done' || this.#state === 'aborted') return
     this.#native?.close()
+    this.#host?.abort(this.#signal?.reason)
     this.#batch = []
     this.#pos = 0
     this.#state = 'aborted'

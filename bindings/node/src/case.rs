@@ -58,6 +58,43 @@ pub fn to_camel(value: Value) -> Value {
     }
 }
 
+/// `cacheReadTokens` → `cache_read_tokens`.
+pub fn snake_key(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for ch in key.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('_');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The inverse of [`to_camel`]: camelCase structural keys back to the core's snake_case, the
+/// same [`OPAQUE`] values untouched. Used for values JavaScript hands back (events to encode,
+/// repaired tool calls).
+pub fn to_snake(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (key, v) in map {
+                let name = snake_key(&key);
+                let v = if OPAQUE.contains(&name.as_str()) {
+                    v
+                } else {
+                    to_snake(v)
+                };
+                out.insert(name, v);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(to_snake).collect()),
+        other => other,
+    }
+}
+
 /// Serialize `value` as camelCase JSON text.
 pub fn camel_json<T: serde::Serialize>(value: &T) -> ditto_llm::Result<String> {
     let v = serde_json::to_value(value)

@@ -1,7 +1,9 @@
 //! `NativeDitto`: the client. Each method only converts options, starts the work on the shared
 //! runtime and returns a handle; nothing here waits, so the JS thread is never blocked.
 
+use crate::agent::agent_call;
 use crate::call::NativeCall;
+use crate::host::{HostBridge, HostFn};
 use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
 use crate::options::{
@@ -64,6 +66,45 @@ impl NativeDitto {
         guarded(|| {
             let request = text_request(&options_json)?;
             Ok(NativeTextStream::start(self.inner.clone(), request))
+        })
+    }
+
+    /// Start the agent loop (non-streaming): tools with JS `execute`, stop conditions,
+    /// approvals. `host` is the call's dispatcher (see `host.rs`).
+    #[napi(ts_args_type = "requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>")]
+    pub fn run_agent(
+        &self,
+        request_json: String,
+        agent_json: String,
+        host: HostFn,
+    ) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let call = agent_call(&request_json, &agent_json, &HostBridge::new(host))?;
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let result = ditto
+                    .run_agent(call.request, &call.tools, &call.options)
+                    .await?;
+                camel_json(&result)
+            }))
+        })
+    }
+
+    /// Start the agent loop as a stream of events (`tool-result`, `tool-error`,
+    /// `tool-approval-request` besides the model's events).
+    #[napi(ts_args_type = "requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>")]
+    pub fn stream_agent(
+        &self,
+        request_json: String,
+        agent_json: String,
+        host: HostFn,
+    ) -> napi::Result<NativeTextStream> {
+        guarded(|| {
+            let call = agent_call(&request_json, &agent_json, &HostBridge::new(host))?;
+            let ditto = self.inner.clone();
+            Ok(NativeTextStream::spawn(async move {
+                ditto.stream_agent(call.request, &call.tools, &call.options)
+            }))
         })
     }
 

@@ -8,10 +8,12 @@
 
 #![deny(clippy::all)]
 
+mod agent;
 mod call;
 mod case;
 mod client;
 mod errors;
+mod host;
 mod options;
 mod stream;
 

@@ -37,19 +37,7 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// `maxOutputTokens` → `max_output_tokens`.
-pub fn snake_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for ch in key.chars() {
-        if ch.is_ascii_uppercase() {
-            out.push('_');
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
+pub use crate::case::snake_key;
 
 /// Options keyed by their snake_case name; `null` values count as absent. Two spellings of one
 /// option, or an option outside `known`, are errors.

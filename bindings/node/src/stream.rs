@@ -1,4 +1,4 @@
-//! `NativeTextStream`: a text stream pumped on the shared runtime into a bounded channel, read
+//! `NativeTextStream`: a text, agent or object stream pumped on the shared runtime into a bounded channel, read
 //! from JavaScript in batches (one Promise per batch of ready events, not per event).
 //!
 //! Memory is bounded: at most [`CHANNEL_EVENTS`] events wait in the channel (a slow reader
@@ -9,7 +9,9 @@
 use crate::case::camel_json;
 use crate::errors::{from_panic, to_napi};
 use ditto_llm::{Ditto, Error, TextRequest};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
+use serde::Serialize;
+use std::future::Future;
 use napi_derive::napi;
 use std::panic::AssertUnwindSafe;
 use std::sync::Mutex;
@@ -41,9 +43,20 @@ pub struct NativeTextStream {
 impl NativeTextStream {
     /// Start streaming `request` on the binding's runtime.
     pub fn start(ditto: Ditto, request: TextRequest) -> Self {
+        Self::spawn(async move { ditto.stream_text(request).await })
+    }
+
+    /// Start the stream `open` resolves to (text, agent or object events) on the binding's
+    /// runtime, pumping its events as camelCase JSON into the bounded channel.
+    pub fn spawn<F, S, T>(open: F) -> Self
+    where
+        F: Future<Output = ditto_llm::Result<S>> + Send + 'static,
+        S: Stream<Item = ditto_llm::Result<T>> + Send + 'static,
+        T: Serialize + Send,
+    {
         let (tx, rx) = mpsc::channel(CHANNEL_EVENTS);
         let handle = napi::bindgen_prelude::spawn(async move {
-            let out = AssertUnwindSafe(pump(ditto, request, tx.clone()))
+            let out = AssertUnwindSafe(pump(open, tx.clone()))
                 .catch_unwind()
                 .await
                 .unwrap_or_else(|panic| Err(from_panic(panic)));
@@ -59,8 +72,14 @@ impl NativeTextStream {
     }
 }
 
-async fn pump(ditto: Ditto, request: TextRequest, tx: mpsc::Sender<Item>) -> ditto_llm::Result<()> {
-    let mut stream = ditto.stream_text(request).await?;
+async fn pump<F, S, T>(open: F, tx: mpsc::Sender<Item>) -> ditto_llm::Result<()>
+where
+    F: Future<Output = ditto_llm::Result<S>>,
+    S: Stream<Item = ditto_llm::Result<T>>,
+    T: Serialize,
+{
+    let stream = open.await?;
+    let mut stream = std::pin::pin!(stream);
     while let Some(event) = stream.next().await {
         let json = camel_json(&event?)?;
         if tx.send(Item::Event(json)).await.is_err() {

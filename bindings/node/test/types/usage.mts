@@ -102,3 +102,30 @@ export async function media(): Promise<void> {
   // @ts-expect-error speed is a number
   await ditto.generateSpeech({ model: 'openai:tts-1', text: 'x', speed: 'fast' })
 }
+
+// Agents: tools with execute (zod or JSON Schema input), stop conditions, approvals.
+import { stepCountIs, hasToolCall, tool, type AgentTextResult, type StepResult } from '@ditto/llm'
+import { z } from 'zod'
+
+export async function agentDemo(): Promise<void> {
+  const weather = tool({
+    description: 'Weather',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }, { toolCallId, abortSignal }) => ({ city, celsius: 21, id: toolCallId, aborted: abortSignal.aborted }),
+  })
+  const r: AgentTextResult = await ditto.generateText({
+    model: 'openai:gpt-4o-mini',
+    prompt: 'Weather in Paris?',
+    tools: { weather, clock: { inputSchema: { type: 'object' }, execute: async () => Date.now(), needsApproval: true } },
+    stopWhen: [stepCountIs(5), hasToolCall('clock'), ({ steps }: { steps: StepResult[] }) => steps.length > 3],
+    approvals: [{ approvalId: 'approval-1', approved: false, reason: 'no' }],
+  })
+  const n: number = r.steps.length
+  const total: number | null = r.totalUsage.inputTokens
+  const pending: string | undefined = r.pendingApprovals[0]?.approvalId
+  const plain = await ditto.generateText({ model: 'm', prompt: 'x', tools: { weather } })
+  const maybeSteps: StepResult[] | undefined = plain.steps
+  void [n, total, pending, maybeSteps]
+  // @ts-expect-error the input is typed from the zod schema
+  tool({ inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: number }) => city })
+}
