@@ -106,9 +106,9 @@ pub fn agent_call(request_json: &str, agent_json: &str, host: &HostBridge) -> Re
         max_tool_output_bytes: wire
             .max_tool_output_bytes
             .unwrap_or(defaults.max_tool_output_bytes),
-        repair: wire.repair.then(|| {
-            Arc::new(HostToolRepair { host: host.clone() }) as Arc<dyn ToolCallRepair>
-        }),
+        repair: wire
+            .repair
+            .then(|| Arc::new(HostToolRepair { host: host.clone() }) as Arc<dyn ToolCallRepair>),
         approvals: wire.approvals,
     };
     options.validate()?;
@@ -120,7 +120,9 @@ pub fn agent_call(request_json: &str, agent_json: &str, host: &HostBridge) -> Re
 }
 
 fn camel<T: serde::Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).map(to_camel).unwrap_or(Value::Null)
+    serde_json::to_value(value)
+        .map(to_camel)
+        .unwrap_or(Value::Null)
 }
 
 /// A tool whose `execute` is a JavaScript function.
@@ -132,7 +134,11 @@ struct HostTool {
 
 #[async_trait::async_trait]
 impl ToolExecutor for HostTool {
-    async fn execute(&self, call: &ToolCall, ctx: &ToolContext) -> std::result::Result<Value, String> {
+    async fn execute(
+        &self,
+        call: &ToolCall,
+        ctx: &ToolContext,
+    ) -> std::result::Result<Value, String> {
         let args = json!({
             "name": self.name,
             "toolCallId": call.tool_call_id,
@@ -171,7 +177,12 @@ struct HostToolRepair {
 
 #[async_trait::async_trait]
 impl ToolCallRepair for HostToolRepair {
-    async fn repair(&self, call: &ToolCall, error: &str, tools: &[Tool]) -> Result<Option<ToolCall>> {
+    async fn repair(
+        &self,
+        call: &ToolCall,
+        error: &str,
+        tools: &[Tool],
+    ) -> Result<Option<ToolCall>> {
         let args = json!({ "toolCall": camel(call), "error": error, "tools": camel(&tools) });
         let fixed = self
             .host

@@ -8,7 +8,9 @@ fn echo_host() -> HostBridge {
                 Ok(json!({"error": "it broke"}).to_string())
             }
             Some("tool") => Ok(json!({"ok": {"got": v["args"]["input"]}}).to_string()),
-            Some("stop") => Ok(json!({"ok": v["args"]["steps"].as_array().unwrap().len() >= 2}).to_string()),
+            Some("stop") => {
+                Ok(json!({"ok": v["args"]["steps"].as_array().unwrap().len() >= 2}).to_string())
+            }
             Some("repair-tool-call") => Ok(json!({"ok": {
                 "toolCallId": v["args"]["toolCall"]["toolCallId"],
                 "toolName": v["args"]["toolCall"]["toolName"],
@@ -42,7 +44,10 @@ async fn tools_with_execute_call_the_host() {
     };
     let ctx = ToolContext::default();
     let weather = call.tools.get("weather").unwrap().executor.clone().unwrap();
-    assert_eq!(weather.execute(&tc, &ctx).await, Ok(json!({"got": {"city": "Paris"}})));
+    assert_eq!(
+        weather.execute(&tc, &ctx).await,
+        Ok(json!({"got": {"city": "Paris"}}))
+    );
     let fails = call.tools.get("fails").unwrap().executor.clone().unwrap();
     assert_eq!(fails.execute(&tc, &ctx).await, Err("it broke".into()));
 }
@@ -55,12 +60,19 @@ async fn stop_conditions_and_repair_come_from_the_wire() {
         "approvals":[{"approval_id":"approval-c1","approved":false,"reason":"no"}]}"#;
     let call = agent_call(REQUEST, agent, &host).unwrap();
     let o = &call.options;
-    assert_eq!((o.max_steps, o.max_parallel_tools, o.approvals.len()), (5, 2, 1));
+    assert_eq!(
+        (o.max_steps, o.max_parallel_tools, o.approvals.len()),
+        (5, 2, 1)
+    );
     assert!(call.tools.get("weather").unwrap().needs_approval);
     assert!(matches!(o.stop_when[0], StopCondition::StepCount(3)));
     assert!(matches!(&o.stop_when[1], StopCondition::HasToolCall(n) if n == "x"));
     assert!(!o.stop_when[2].is_met(&[StepResult::default()]).await);
-    assert!(o.stop_when[2].is_met(&[StepResult::default(), StepResult::default()]).await);
+    assert!(
+        o.stop_when[2]
+            .is_met(&[StepResult::default(), StepResult::default()])
+            .await
+    );
     let tc = ToolCall {
         tool_call_id: "c1".into(),
         tool_name: "weather".into(),
@@ -69,14 +81,27 @@ async fn stop_conditions_and_repair_come_from_the_wire() {
         provider_executed: false,
         provider_metadata: None,
     };
-    let fixed = o.repair.as_ref().unwrap().repair(&tc, "bad", &[]).await.unwrap().unwrap();
-    assert_eq!((fixed.tool_call_id.as_str(), fixed.input.clone()), ("c1", json!({"fixed": true})));
+    let fixed = o
+        .repair
+        .as_ref()
+        .unwrap()
+        .repair(&tc, "bad", &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (fixed.tool_call_id.as_str(), fixed.input.clone()),
+        ("c1", json!({"fixed": true}))
+    );
 }
 
 #[test]
 fn max_steps_alone_means_up_to_that_many_steps() {
     let call = agent_call(REQUEST, r#"{"max_steps":4}"#, &echo_host()).unwrap();
-    assert!(matches!(call.options.stop_when[..], [StopCondition::StepCount(4)]));
+    assert!(matches!(
+        call.options.stop_when[..],
+        [StopCondition::StepCount(4)]
+    ));
 }
 
 #[test]

@@ -3,9 +3,9 @@
 
 use crate::agent::agent_call;
 use crate::call::NativeCall;
-use crate::host::{HostBridge, HostFn};
 use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
+use crate::host::{HostBridge, HostFn};
 use crate::options::{
     client_config, embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request,
@@ -71,7 +71,9 @@ impl NativeDitto {
 
     /// Start the agent loop (non-streaming): tools with JS `execute`, stop conditions,
     /// approvals. `host` is the call's dispatcher (see `host.rs`).
-    #[napi(ts_args_type = "requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>")]
+    #[napi(
+        ts_args_type = "requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>"
+    )]
     pub fn run_agent(
         &self,
         request_json: String,
@@ -92,7 +94,9 @@ impl NativeDitto {
 
     /// Start the agent loop as a stream of events (`tool-result`, `tool-error`,
     /// `tool-approval-request` besides the model's events).
-    #[napi(ts_args_type = "requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>")]
+    #[napi(
+        ts_args_type = "requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>"
+    )]
     pub fn stream_agent(
         &self,
         request_json: String,

@@ -6,7 +6,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { APIUserAbortError, BadRequestError, stepCountIs, hasToolCall } from '@ditto/llm'
 import { z } from 'zod'
-import { startMock } from './helpers.mjs'
+import { startMock, readJson, repoRoot, toSnake, jsonClose } from './helpers.mjs'
+import path from 'node:path'
 
 let mock
 let ditto
@@ -35,6 +36,69 @@ function weatherTools(log = []) {
     },
   }
 }
+
+// The cross-language fixture: the same tools, steps and usage in every language.
+const fixture = readJson(path.join(repoRoot, 'tests/fixtures/agent/two-tools-three-steps.json'))
+
+function fixtureTools() {
+  const tools = {}
+  for (const def of fixture.tools) {
+    const outputs = fixture.tool_outputs[def.name] ?? []
+    tools[def.name] = {
+      ...def,
+      execute: async (input) => {
+        const hit = outputs.find((o) => jsonClose(o.input, input))
+        if (!hit) throw new Error('unknown input')
+        return hit.output
+      },
+    }
+  }
+  return tools
+}
+
+function fixtureOptions(key) {
+  const stopWhen = fixture.options.stop_when.map((c) => (c.type === 'step-count' ? stepCountIs(c.count) : hasToolCall(c.tool_name)))
+  return { model: fixture.model, prompt: fixture.prompt, tools: fixtureTools(), stopWhen, headers: { 'x-mock-scenario': key } }
+}
+
+const resultView = (r) => (r.output.type === 'json' ? { tool_name: r.toolName, output: r.output.value } : { tool_name: r.toolName, error: r.output.value })
+
+test('fixture two-tools-three-steps: generateText', async () => {
+  const r = await ditto.generateText(fixtureOptions('agent-fixture-run'))
+  const want = fixture.expected
+  assert.equal(r.text, want.text)
+  assert.equal(r.finishReason, want.finish_reason)
+  assert.deepEqual(
+    r.steps.map((s) => ({
+      finish_reason: s.finishReason,
+      text: s.text,
+      tool_calls: s.toolCalls.map((c) => ({ tool_name: c.toolName, input: c.input })),
+      tool_results: s.toolResults.map(resultView),
+      usage: toSnake(s.usage),
+    })),
+    want.steps,
+  )
+  assert.deepEqual(toSnake(r.totalUsage), want.total_usage)
+  assert.deepEqual(r.responseMessages.map((m) => m.role), want.response_message_roles)
+  assert.equal((await mock.requests('agent-fixture-run')).length, want.model_calls)
+})
+
+test('fixture two-tools-three-steps: streamText, same steps and usage', async () => {
+  const events = []
+  for await (const ev of ditto.streamText(fixtureOptions('agent-fixture-stream'))) events.push(ev)
+  const want = fixture.expected
+  const collapsed = events.map((e) => e.type).filter((t, i, all) => i === 0 || all[i - 1] !== t)
+  assert.deepEqual(collapsed, want.event_types)
+  assert.deepEqual(events.filter((e) => e.type === 'finish-step').map((e) => toSnake(e.usage)), want.steps.map((s) => s.usage))
+  assert.deepEqual(events.filter((e) => e.type === 'finish-step').map((e) => e.finishReason), want.steps.map((s) => s.finish_reason))
+  assert.deepEqual(
+    events.filter((e) => e.type === 'tool-result').map((e) => ({ tool_name: e.toolName, output: e.output })),
+    want.steps.flatMap((s) => s.tool_results),
+  )
+  assert.equal(events.filter((e) => e.type === 'text-delta').map((e) => e.text).join(''), want.text)
+  assert.deepEqual(toSnake(events.at(-1).totalUsage), want.total_usage)
+  assert.equal((await mock.requests('agent-fixture-stream')).length, want.model_calls)
+})
 
 test('generateText runs the loop: steps, results in call order, total usage', async () => {
   const log = []
