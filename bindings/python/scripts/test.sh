@@ -3,11 +3,13 @@
 # target dir), the mock upstream binary, pytest (conformance, API, errors, cancellation,
 # concurrency), the interface check (mypy.stubtest) and mypy --strict over the package and tests.
 # Called by `make test`; runs on a fresh machine with only the toolchains installed.
+# CARGO_TARGET_DIR (default: <repo>/target) and DITTO_PY_VENV (default: $CARGO_TARGET_DIR/py-venv)
+# may be set, e.g. to give each git worktree its own venv over one shared target dir.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 ROOT="$(pwd)"
-export CARGO_TARGET_DIR="$ROOT/target"
-VENV="$CARGO_TARGET_DIR/py-venv"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+VENV="${DITTO_PY_VENV:-$CARGO_TARGET_DIR/py-venv}"
 PYTHON="${PYTHON:-python3}"
 
 start=$(date +%s)

@@ -1,9 +1,11 @@
 //! `AsyncDitto`: the asyncio client. Methods return awaitables resolved from the shared tokio
 //! runtime; cancelling one aborts the Rust work and closes its upstream connection.
 
+use crate::agent::agent_call;
 use crate::aio;
-use crate::astream::PyAsyncTextStream;
+use crate::astream::{Opener, PyAsyncTextStream};
 use crate::client::build_client;
+use crate::host::HostLoop;
 use crate::request::{
     embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request, CallExtras, SpeechSettings,
@@ -13,6 +15,7 @@ use crate::results::{
     PyTranscriptionResult,
 };
 use crate::runtime::{check_same_process, guard};
+use ditto_llm::EventStream;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -65,9 +68,16 @@ impl PyAsyncDitto {
             check_same_process(self.pid)?;
             let request = text_request("generate_text", kwargs)?;
             let client = self.inner.clone();
-            let work = async move { client.generate_text(request).await };
+            let Some(call) = agent_call(kwargs, &HostLoop::caller(py))? else {
+                let work = async move { client.generate_text(request).await };
+                let (fut, _) = aio::spawn(py, work, |py, r| {
+                    Ok(Py::new(py, PyGenerateTextResult::plain(r))?.into_any())
+                })?;
+                return Ok(fut);
+            };
+            let work = async move { client.run_agent(request, &call.tools, &call.options).await };
             let (fut, _) = aio::spawn(py, work, |py, r| {
-                Ok(Py::new(py, PyGenerateTextResult(r))?.into_any())
+                Ok(Py::new(py, PyGenerateTextResult::agent(r))?.into_any())
             })?;
             Ok(fut)
         })
@@ -76,11 +86,32 @@ impl PyAsyncDitto {
     /// Stream text: `async for ev in client.stream_text(...)`. The request is sent on the first
     /// iteration; errors before the first byte raise there.
     #[pyo3(signature = (**kwargs))]
-    fn stream_text(&self, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<PyAsyncTextStream> {
+    fn stream_text(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyAsyncTextStream> {
         guard(|| {
             check_same_process(self.pid)?;
             let request = text_request("stream_text", kwargs)?;
-            Ok(PyAsyncTextStream::new(self.inner.clone(), request))
+            let client = self.inner.clone();
+            let host_loop = HostLoop::caller(py);
+            let Some(call) = agent_call(kwargs, &host_loop)? else {
+                let open: Opener = Box::new(move || {
+                    Box::pin(async move {
+                        let s = client.stream_text(request).await?;
+                        Ok(Box::pin(s) as EventStream)
+                    })
+                });
+                return Ok(PyAsyncTextStream::new(open, None));
+            };
+            let open: Opener = Box::new(move || {
+                Box::pin(async move {
+                    let s = client.stream_agent(request, &call.tools, &call.options)?;
+                    Ok(Box::pin(s) as EventStream)
+                })
+            });
+            Ok(PyAsyncTextStream::new(open, Some(host_loop)))
         })
     }
 

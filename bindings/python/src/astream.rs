@@ -12,10 +12,12 @@
 use crate::aio;
 use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
+use crate::host::HostLoop;
 use crate::results::PyGenerateTextResult;
 use crate::runtime::{closed, guard, panic_message, runtime};
 use ditto_llm::stream::{StreamCollector, DEFAULT_MAX_COLLECTED_BYTES};
-use ditto_llm::{Ditto, Error, ErrorKind, StreamEvent, TextRequest};
+use ditto_llm::{Error, ErrorKind, EventStream, StreamEvent};
+use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt};
 use pyo3::exceptions::{PyRuntimeError, PyStopAsyncIteration};
 use pyo3::prelude::*;
@@ -30,9 +32,21 @@ const PREFETCH: usize = 16;
 type Item = ditto_llm::Result<StreamEvent>;
 type Events = mpsc::Receiver<Item>;
 
+/// Opens the stream (sends the request) when first read.
+pub type Opener = Box<dyn FnOnce() -> BoxFuture<'static, ditto_llm::Result<EventStream>> + Send>;
+
+/// A stream not opened yet.
+pub struct Start(Opener);
+
+impl std::fmt::Debug for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Start")
+    }
+}
+
 #[derive(Debug)]
 enum State {
-    NotStarted(Box<(Ditto, TextRequest)>),
+    NotStarted(Start),
     Open(Events),
     Busy,
     Closed,
@@ -57,12 +71,11 @@ impl Drop for CloseOnDrop {
 }
 
 /// Send the request and forward the stream's items until it ends or the receiver is gone.
-async fn pump_items(start: Box<(Ditto, TextRequest)>, tx: &mpsc::Sender<Item>) {
-    let (client, request) = *start;
+async fn pump_items(start: Start, tx: &mpsc::Sender<Item>) {
     let opened = tokio::select! {
         biased;
         () = tx.closed() => return,
-        opened = client.stream_text(request) => opened,
+        opened = (start.0)() => opened,
     };
     let mut stream = match opened {
         Ok(stream) => stream,
@@ -85,7 +98,7 @@ async fn pump_items(start: Box<(Ditto, TextRequest)>, tx: &mpsc::Sender<Item>) {
     }
 }
 
-fn start_pump(start: Box<(Ditto, TextRequest)>) -> Events {
+fn start_pump(start: Start) -> Events {
     let (tx, rx) = mpsc::channel(PREFETCH);
     runtime().spawn(async move {
         if let Err(panic) = AssertUnwindSafe(pump_items(start, &tx))
@@ -105,20 +118,28 @@ fn start_pump(start: Box<(Ditto, TextRequest)>) -> Events {
 #[derive(Debug)]
 pub struct PyAsyncTextStream {
     state: Shared,
+    /// The loop async tool callbacks run on: the one iterating this stream.
+    host_loop: Option<Arc<HostLoop>>,
     /// Set by `aclose()` / `close()`: a pending read ends with `StopAsyncIteration`.
     closing: watch::Sender<bool>,
 }
 
 impl PyAsyncTextStream {
-    pub fn new(client: Ditto, request: TextRequest) -> Self {
+    /// A stream that `open` opens on the first read; `host_loop` (for agent streams) is set to
+    /// the loop that reads it.
+    pub fn new(open: Opener, host_loop: Option<Arc<HostLoop>>) -> Self {
         PyAsyncTextStream {
-            state: Arc::new(Mutex::new(State::NotStarted(Box::new((client, request))))),
+            state: Arc::new(Mutex::new(State::NotStarted(Start(open)))),
+            host_loop,
             closing: watch::Sender::new(false),
         }
     }
 
     /// The event receiver, marking the stream busy; `None` once closed.
-    fn take(&self, what: &str) -> PyResult<Option<Events>> {
+    fn take(&self, py: Python<'_>, what: &str) -> PyResult<Option<Events>> {
+        if let Some(host_loop) = &self.host_loop {
+            host_loop.capture(py);
+        }
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match std::mem::replace(&mut *guard, State::Busy) {
             State::Open(rx) => Ok(Some(rx)),
@@ -181,7 +202,7 @@ impl PyAsyncTextStream {
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let Some(mut rx) = self.take("anext()")? else {
+            let Some(mut rx) = self.take(py, "anext()")? else {
                 return aio::ready(py, Err(PyStopAsyncIteration::new_err(())));
             };
             let ready = match rx.try_recv() {
@@ -216,7 +237,7 @@ impl PyAsyncTextStream {
     /// 32 MiB, with a warning beyond). Events already read are not included.
     fn collect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            let Some(mut rx) = self.take("collect()")? else {
+            let Some(mut rx) = self.take(py, "collect()")? else {
                 return Err(PyRuntimeError::new_err("collect(): the stream is closed"));
             };
             let closer = CloseOnDrop(self.state.clone());
@@ -241,7 +262,7 @@ impl PyAsyncTextStream {
                 collected
             };
             let (fut, _) = aio::spawn(py, work, |py, r| {
-                Ok(Py::new(py, PyGenerateTextResult(r))?.into_any())
+                Ok(Py::new(py, PyGenerateTextResult::plain(r))?.into_any())
             })?;
             Ok(fut)
         })

@@ -1,7 +1,9 @@
 //! `Ditto`: the synchronous client. Every call releases the GIL while it waits and can be
 //! interrupted with Ctrl-C.
 
+use crate::agent::agent_call;
 use crate::errors::to_py_err;
+use crate::host::HostLoop;
 use crate::request::{
     client_config, embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request, CallExtras, SpeechSettings,
@@ -12,6 +14,7 @@ use crate::results::{
 };
 use crate::runtime::{check_same_process, guard, wait};
 use crate::stream::PyTextStream;
+use ditto_llm::EventStream;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -77,8 +80,16 @@ impl PyDitto {
         guard(|| {
             check_same_process(self.pid)?;
             let request = text_request("generate_text", kwargs)?;
-            let result = wait(py, self.inner.generate_text(request))?;
-            Ok(PyGenerateTextResult(result))
+            match agent_call(kwargs, &HostLoop::private())? {
+                None => {
+                    let result = wait(py, self.inner.generate_text(request))?;
+                    Ok(PyGenerateTextResult::plain(result))
+                }
+                Some(call) => {
+                    let run = self.inner.run_agent(request, &call.tools, &call.options);
+                    Ok(PyGenerateTextResult::agent(wait(py, run)?))
+                }
+            }
         })
     }
 
@@ -92,7 +103,14 @@ impl PyDitto {
         guard(|| {
             check_same_process(self.pid)?;
             let request = text_request("stream_text", kwargs)?;
-            let stream = wait(py, self.inner.stream_text(request))?;
+            let stream: EventStream = match agent_call(kwargs, &HostLoop::private())? {
+                None => Box::pin(wait(py, self.inner.stream_text(request))?),
+                Some(call) => Box::pin(
+                    self.inner
+                        .stream_agent(request, &call.tools, &call.options)
+                        .map_err(|e| to_py_err(&e))?,
+                ),
+            };
             Ok(PyTextStream::new(stream))
         })
     }

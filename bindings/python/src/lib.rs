@@ -10,12 +10,15 @@
 //! - `errors.rs`: `ErrorKind` -> exception class, once; `convert.rs`: Python <-> JSON.
 
 mod aclient;
+mod agent;
+mod agent_results;
 mod aio;
 mod astream;
 mod client;
 mod convert;
 mod errors;
 mod event;
+mod host;
 mod request;
 mod results;
 mod runtime;
@@ -52,6 +55,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<event::PyStreamEvent>()?;
     m.add_class::<results::PyGenerateTextResult>()?;
     m.add_class::<results::PyUsage>()?;
+    m.add_class::<agent_results::PyStepResult>()?;
     m.add_class::<results::PyToolCall>()?;
     m.add_class::<results::PyWarning>()?;
     m.add_class::<results::PyResponseMetadata>()?;

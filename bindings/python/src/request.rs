@@ -89,6 +89,9 @@ pub fn text_request(method: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResul
     let mut saw_model = false;
     for (key, value) in kwargs.iter() {
         let key = key.cast::<PyString>()?.to_cow()?.into_owned();
+        if crate::agent::AGENT_ARGS.contains(&key.as_str()) {
+            continue; // read by `agent::agent_call`
+        }
         if !TEXT_ARGS.contains(&key.as_str()) {
             return Err(unexpected(method, &key));
         }
@@ -184,11 +187,24 @@ fn is_model_class(v: &Bound<'_, PyAny>) -> PyResult<bool> {
 }
 
 /// `tools` as JSON: a list or a name -> tool mapping; pydantic classes become function tools.
+/// `ditto_llm.Tool` objects are left out: `agent::agent_call` turns them into agent tools.
 fn tools_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if let Ok(map) = value.cast::<PyDict>() {
+        let plain = PyDict::new(value.py());
+        for (k, v) in map.iter() {
+            if !crate::agent::is_host_tool(&v)? {
+                plain.set_item(k, v)?;
+            }
+        }
+        return to_json(&plain, "tools");
+    }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in value.try_iter()?.enumerate() {
             let item = item?;
+            if crate::agent::is_host_tool(&item)? {
+                continue;
+            }
             let path = format!("tools[{i}]");
             items.push(if is_model_class(&item)? {
                 model_class_tool(&item, &path)?

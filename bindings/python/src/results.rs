@@ -1,7 +1,9 @@
 //! Result classes: attributes for the common fields, `to_dict()` for the whole JSON shape
 //! (the same JSON as Rust's serde output, see docs/types.md).
 
+use crate::agent_results::{AgentExtras, PyStepResult};
 use crate::convert::{serde_to_py, to_py};
+use ditto_llm::agent::StepResult;
 use ditto_llm::{EmbedManyResult, GenerateTextResult, ResponseMetadata, ToolCall, Usage, Warning};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -200,10 +202,23 @@ pub fn warnings_list<'py>(py: Python<'py>, warnings: &[Warning]) -> PyResult<Bou
     PyList::new(py, warnings.iter().map(|w| PyWarning(w.clone())))
 }
 
-/// The result of `generate_text`.
+/// The result of `generate_text`; an agent run adds its steps (see `agent_results.rs`).
 #[pyclass(frozen, module = "ditto_llm._native", name = "GenerateTextResult")]
 #[derive(Debug)]
-pub struct PyGenerateTextResult(pub GenerateTextResult);
+pub struct PyGenerateTextResult(pub GenerateTextResult, pub Option<Box<AgentExtras>>);
+
+impl PyGenerateTextResult {
+    /// A single model call's result.
+    pub fn plain(r: GenerateTextResult) -> Self {
+        PyGenerateTextResult(r, None)
+    }
+
+    /// An agent run's result.
+    pub fn agent(r: ditto_llm::agent::AgentResult) -> Self {
+        let (result, extras) = crate::agent_results::split(r);
+        PyGenerateTextResult(result, Some(Box::new(extras)))
+    }
+}
 
 #[pymethods]
 impl PyGenerateTextResult {
@@ -253,8 +268,49 @@ impl PyGenerateTextResult {
     fn provider_metadata<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         serde_to_py(py, &self.0.provider_metadata)
     }
+    /// The steps of an agent run (one model call each); a plain call has one step.
+    #[getter]
+    fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        match &self.1 {
+            Some(extras) => PyList::new(py, extras.steps.iter().cloned().map(PyStepResult)),
+            None => PyList::new(
+                py,
+                [PyStepResult(StepResult::new(0, self.0.clone(), Vec::new()))],
+            ),
+        }
+    }
+    /// Usage summed over every step.
+    #[getter]
+    fn total_usage(&self) -> PyUsage {
+        PyUsage(self.1.as_ref().map_or(self.0.usage, |e| e.total_usage))
+    }
+    /// The assistant and tool messages an agent run produced (as dicts; append them to
+    /// `messages` to continue or resume). Empty for a plain call.
+    #[getter]
+    fn response_messages<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.1 {
+            Some(extras) => serde_to_py(py, &extras.response_messages),
+            None => Ok(PyList::empty(py).into_any()),
+        }
+    }
+    /// Tool calls waiting for approval (`{"approval_id", "tool_call"}` dicts); answer them with
+    /// `approvals=[{"approval_id": ..., "approved": True}]` and the `response_messages`.
+    #[getter]
+    fn pending_approvals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match &self.1 {
+            Some(extras) => serde_to_py(py, &extras.pending_approvals),
+            None => Ok(PyList::empty(py).into_any()),
+        }
+    }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        serde_to_py(py, &self.0)
+        let out = serde_to_py(py, &self.0)?;
+        if let Some(extras) = &self.1 {
+            out.set_item("steps", serde_to_py(py, &extras.steps)?)?;
+            out.set_item("total_usage", serde_to_py(py, &extras.total_usage)?)?;
+            out.set_item("response_messages", self.response_messages(py)?)?;
+            out.set_item("pending_approvals", self.pending_approvals(py)?)?;
+        }
+        Ok(out)
     }
     fn __repr__(&self) -> String {
         let mut text = self.0.text.clone();

@@ -9,18 +9,28 @@ use crate::errors::to_py_err;
 use crate::event::PyStreamEvent;
 use crate::results::PyGenerateTextResult;
 use crate::runtime::{closed, guard, wait};
-use ditto_llm::{Error, TextStream};
+use ditto_llm::stream::{StreamCollector, DEFAULT_MAX_COLLECTED_BYTES};
+use ditto_llm::{Error, EventStream};
 use futures_util::StreamExt;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use std::sync::Mutex;
 use tokio::sync::watch;
 
-#[derive(Debug)]
 enum Slot {
-    Open(Box<TextStream>),
+    Open(EventStream),
     Busy,
     Closed,
+}
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Slot::Open(_) => "Open",
+            Slot::Busy => "Busy",
+            Slot::Closed => "Closed",
+        })
+    }
 }
 
 /// A sync stream of `StreamEvent`s.
@@ -33,9 +43,10 @@ pub struct PyTextStream {
 }
 
 impl PyTextStream {
-    pub fn new(stream: TextStream) -> Self {
+    /// Wrap a text stream or an agent stream (or any event stream).
+    pub fn new(stream: EventStream) -> Self {
         PyTextStream {
-            slot: Mutex::new(Slot::Open(Box::new(stream))),
+            slot: Mutex::new(Slot::Open(stream)),
             closing: watch::Sender::new(false),
         }
     }
@@ -44,7 +55,7 @@ impl PyTextStream {
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = slot;
     }
 
-    fn take(&self) -> PyResult<Option<Box<TextStream>>> {
+    fn take(&self) -> PyResult<Option<EventStream>> {
         let mut guard = self.slot.lock().unwrap_or_else(|p| p.into_inner());
         match std::mem::replace(&mut *guard, Slot::Busy) {
             Slot::Open(s) => Ok(Some(s)),
@@ -57,6 +68,17 @@ impl PyTextStream {
             )),
         }
     }
+}
+
+/// Drain `stream` into a result (text capped like `TextStream::collect_result`).
+pub async fn collect_events(
+    mut stream: EventStream,
+) -> ditto_llm::Result<ditto_llm::GenerateTextResult> {
+    let mut collector = StreamCollector::new(DEFAULT_MAX_COLLECTED_BYTES);
+    while let Some(item) = stream.next().await {
+        collector.push(item?);
+    }
+    Ok(collector.finish())
 }
 
 #[pymethods]
@@ -112,8 +134,8 @@ impl PyTextStream {
                 return Err(PyRuntimeError::new_err("collect(): the stream is closed"));
             };
             self.set(Slot::Closed);
-            let result = wait(py, stream.collect_result())?;
-            Ok(PyGenerateTextResult(result))
+            let result = wait(py, collect_events(stream))?;
+            Ok(PyGenerateTextResult::plain(result))
         })
     }
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from pydantic import BaseModel
 
@@ -85,3 +85,33 @@ async def async_media_usage(client: ditto_llm.AsyncDitto) -> str:
     t = await client.transcribe(model="openai:whisper-1", audio={"base64": img.images[0].base64}, media_type="audio/mpeg")
     s = await client.generate_speech(model="openai:tts-1", text=t.text, speed=1.0, instructions="calm")
     return s.media_type + str(len(s.audio))
+
+
+@ditto_llm.tool
+def get_weather(city: str) -> Dict[str, object]:
+    """Current weather in a city."""
+    return {"city": city}
+
+
+async def convert(input: Dict[str, float]) -> Dict[str, float]:
+    return {"value": input["celsius"] * 9 / 5 + 32}
+
+
+def agent_usage(client: ditto_llm.Ditto) -> str:
+    conv = ditto_llm.tool(name="convert", parameters={"type": "object"}, execute=convert, needs_approval=True)
+    r = client.generate_text(
+        model="openai:gpt-4o-mini",
+        prompt="Weather?",
+        tools=[get_weather, conv],
+        stop_when=[ditto_llm.step_count_is(3), ditto_llm.has_tool_call("convert"), lambda steps: len(steps) > 4],
+        max_steps=5,
+    )
+    steps: List[ditto_llm.StepResult] = r.steps
+    for a in r.pending_approvals:
+        client.generate_text(
+            model="openai:gpt-4o-mini",
+            messages=[{"role": "user", "content": "Weather?"}, *r.response_messages],
+            tools=[get_weather, conv],
+            approvals=[{"approval_id": a["approval_id"], "approved": True}],
+        )
+    return f"{r.text} {r.total_usage.total_tokens} {[s.tool_results for s in steps]}"

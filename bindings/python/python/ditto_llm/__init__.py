@@ -26,6 +26,7 @@ from ._errors import (
     RequestCancelledError,
     StreamError,
 )
+from ._tools import Tool, has_tool_call, step_count_is, tool
 from ._native import (
     AsyncDitto,
     AsyncTextStream,
@@ -39,6 +40,7 @@ from ._native import (
     RerankResult,
     ResponseMetadata,
     SpeechResult,
+    StepResult,
     StreamEvent,
     TextStream,
     ToolCall,
@@ -55,6 +57,11 @@ __all__ = [
     "AsyncTextStream",
     "StreamEvent",
     "GenerateTextResult",
+    "StepResult",
+    "Tool",
+    "tool",
+    "step_count_is",
+    "has_tool_call",
     "EmbedResult",
     "RerankResult",
     "RankedDocument",

@@ -1,17 +1,19 @@
 # Interface of the Rust extension `ditto_llm._native`. Checked against the built module in CI
 # with `python -m mypy.stubtest ditto_llm` (bindings/python/scripts/test.sh).
 
-from collections.abc import Awaitable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, Optional, Union, final
 
 from ditto_llm.types import (
     JSON,
+    ApprovalLike,
     AudioLike,
     EventType,
     FinishReason,
     MessageLike,
     ProviderSettings,
+    StopConditionLike,
     ToolChoiceLike,
     ToolLike,
 )
@@ -23,6 +25,7 @@ __all__ = [
     "AsyncTextStream",
     "StreamEvent",
     "GenerateTextResult",
+    "StepResult",
     "Usage",
     "ToolCall",
     "CallWarning",
@@ -146,6 +149,45 @@ class GenerateTextResult:
     def response(self) -> ResponseMetadata: ...
     @property
     def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    @property
+    def steps(self) -> list[StepResult]:
+        """The steps of an agent run (one model call each); a plain call has one step."""
+    @property
+    def total_usage(self) -> Usage:
+        """Usage summed over every step."""
+    @property
+    def response_messages(self) -> list[dict[str, JSON]]:
+        """The assistant and tool messages an agent run produced (empty for a plain call)."""
+    @property
+    def pending_approvals(self) -> list[dict[str, JSON]]:
+        """Tool calls waiting for approval: `{"approval_id", "tool_call"}`."""
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class StepResult:
+    """One step of an agent run: one model call and the tools executed after it."""
+
+    @property
+    def step(self) -> int:
+        """The step number, counting from 0."""
+    @property
+    def text(self) -> str: ...
+    @property
+    def content(self) -> list[dict[str, JSON]]:
+        """The model's output parts, then one `tool-result` part per executed call."""
+    @property
+    def tool_calls(self) -> list[ToolCall]: ...
+    @property
+    def tool_results(self) -> list[dict[str, JSON]]:
+        """Results of the calls that ran (or failed), in call order."""
+    @property
+    def finish_reason(self) -> FinishReason: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    @property
+    def response(self) -> ResponseMetadata: ...
     def to_dict(self) -> dict[str, JSON]: ...
 
 @final
@@ -408,6 +450,11 @@ class Ditto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
         include_raw_chunks: bool = False,
+        stop_when: Optional[Union[StopConditionLike, Sequence[StopConditionLike]]] = None,
+        max_steps: Optional[int] = None,
+        max_parallel_tools: Optional[int] = None,
+        approvals: Optional[Sequence[ApprovalLike]] = None,
+        repair_tool_call: Optional[Callable[[dict[str, JSON], str, list[dict[str, JSON]]], Any]] = None,
     ) -> GenerateTextResult: ...
     def stream_text(
         self,
@@ -431,6 +478,11 @@ class Ditto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
         include_raw_chunks: bool = False,
+        stop_when: Optional[Union[StopConditionLike, Sequence[StopConditionLike]]] = None,
+        max_steps: Optional[int] = None,
+        max_parallel_tools: Optional[int] = None,
+        approvals: Optional[Sequence[ApprovalLike]] = None,
+        repair_tool_call: Optional[Callable[[dict[str, JSON], str, list[dict[str, JSON]]], Any]] = None,
     ) -> TextStream: ...
     def embed(
         self,
@@ -527,6 +579,11 @@ class AsyncDitto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
         include_raw_chunks: bool = False,
+        stop_when: Optional[Union[StopConditionLike, Sequence[StopConditionLike]]] = None,
+        max_steps: Optional[int] = None,
+        max_parallel_tools: Optional[int] = None,
+        approvals: Optional[Sequence[ApprovalLike]] = None,
+        repair_tool_call: Optional[Callable[[dict[str, JSON], str, list[dict[str, JSON]]], Any]] = None,
     ) -> Awaitable[GenerateTextResult]: ...
     def stream_text(
         self,
@@ -550,6 +607,11 @@ class AsyncDitto:
         headers: Optional[Mapping[str, str]] = None,
         max_retries: Optional[int] = None,
         include_raw_chunks: bool = False,
+        stop_when: Optional[Union[StopConditionLike, Sequence[StopConditionLike]]] = None,
+        max_steps: Optional[int] = None,
+        max_parallel_tools: Optional[int] = None,
+        approvals: Optional[Sequence[ApprovalLike]] = None,
+        repair_tool_call: Optional[Callable[[dict[str, JSON], str, list[dict[str, JSON]]], Any]] = None,
     ) -> AsyncTextStream: ...
     def embed(
         self,

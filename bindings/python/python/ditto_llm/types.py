@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping, Union
+from typing import Any, Awaitable, Callable, List, Literal, Mapping, Union
+
+from ._tools import Tool
 
 __all__ = [
     "JSON",
@@ -13,6 +15,8 @@ __all__ = [
     "ToolChoiceLike",
     "FinishReason",
     "EventType",
+    "StopConditionLike",
+    "ApprovalLike",
 ]
 
 JSON = Any
@@ -30,10 +34,18 @@ absent)."""
 MessageLike = Mapping[str, Any]
 """A message in our shape, the AI SDK's (camelCase) or OpenAI Chat Completions'."""
 
-ToolLike = Union[Mapping[str, Any], type]
+ToolLike = Union[Mapping[str, Any], type, Tool]
 """A tool dict (ours, OpenAI's `{"type": "function", "function": {...}}`, or the AI SDK's), or a
 pydantic model class (name = class name, description = docstring, schema from the model). Any
-schema inside a tool dict may itself be a pydantic model class."""
+schema inside a tool dict may itself be a pydantic model class. A `ditto_llm.tool(...)` with an
+`execute` function makes `generate_text` / `stream_text` run the agent loop."""
+
+StopConditionLike = Union[Mapping[str, Any], Callable[[List[Any]], Union[bool, Awaitable[bool]]]]
+"""`ditto_llm.step_count_is(n)`, `ditto_llm.has_tool_call(name)` (their dicts), or a callable
+given the `StepResult`s so far that returns True to stop (may be `async def`)."""
+
+ApprovalLike = Mapping[str, Any]
+"""`{"approval_id": ..., "approved": True | False, "reason": "..."}`."""
 
 ToolChoiceLike = Union[Literal["auto", "none", "required"], Mapping[str, Any], type]
 """`"auto"`, `"none"`, `"required"`, `{"type": "tool", "tool_name": ...}`, OpenAI's
