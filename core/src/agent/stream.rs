@@ -55,7 +55,8 @@ impl Stream for AgentStream {
             match driver.as_mut().poll(cx) {
                 // Dropping the driver drops the sender; the next `poll_recv` drains and ends.
                 Poll::Ready(()) => self.driver = None,
-                Poll::Pending => return Poll::Pending,
+                // Hand out what the driver queued before it paused.
+                Poll::Pending => return self.rx.poll_recv(cx),
             }
         }
     }

@@ -148,3 +148,44 @@ pub fn summarize_events(events: &[StreamEvent]) -> Value {
         "event_types": types,
     })
 }
+
+/// `get_weather` with a `{"city": string}` schema (no extra properties) and `executor`.
+pub fn weather_tool(executor: Arc<dyn ToolExecutor>) -> AgentTool {
+    let schema = json!({"type": "object", "properties": {"city": {"type": "string"}},
+                        "required": ["city"], "additionalProperties": false});
+    AgentTool::new(
+        Tool::function("get_weather", Some("Weather in a city.".into()), schema),
+        executor,
+    )
+}
+
+/// Runs a closure on each call.
+pub struct FnTool<F>(pub F);
+
+impl<F> std::fmt::Debug for FnTool<F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FnTool")
+    }
+}
+
+#[async_trait::async_trait]
+impl<F, Fut> ToolExecutor for FnTool<F>
+where
+    F: Fn(ToolCall) -> Fut + Send + Sync,
+    Fut: std::future::Future<Output = Result<Value, String>> + Send,
+{
+    async fn execute(&self, call: &ToolCall, _: &ToolContext) -> Result<Value, String> {
+        (self.0)(call.clone()).await
+    }
+}
+
+/// The tool messages' `content` of a recorded Chat Completions body.
+pub fn tool_contents(body: &Value) -> Vec<String> {
+    body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["role"] == "tool")
+        .map(|m| m["content"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
