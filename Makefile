@@ -38,6 +38,7 @@ clean-stages:
 deps:
 	rustup component add rustfmt clippy >/dev/null 2>&1 || true
 	cargo --version
+	bash tests/ui-reader/ensure.sh
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -51,7 +52,7 @@ clippy:
 # The Python and Node extension crates link against their host runtime, so their own suites
 # (make test-python / test-node) build and test them.
 test-rust:
-	cargo test --workspace --exclude ditto-llm-python --exclude ditto-llm-node
+	DITTO_REQUIRE_UI_READER=1 cargo test --workspace --exclude ditto-llm-python --exclude ditto-llm-node
 
 test-examples:
 	bash tests/scripts/examples_smoke.sh

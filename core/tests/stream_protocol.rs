@@ -6,58 +6,11 @@
 mod common;
 
 use bytes::Bytes;
-use common::repo_root;
+use common::recordings::{recordings, Recording};
 use ditto_llm::protocol::ditto_v1::{decode_stream, encode_stream, Decoder, Framing, Limits};
-use ditto_llm::{Error, ErrorKind, StreamEvent};
+use ditto_llm::{Error, StreamEvent};
 use futures_util::StreamExt;
 use proptest::prelude::*;
-use serde_json::Value;
-use std::path::PathBuf;
-
-/// A recorded stream: its events and, when it failed, the error kind it ended with.
-struct Recording {
-    name: String,
-    events: Vec<StreamEvent>,
-    error: Option<ErrorKind>,
-}
-
-fn recordings() -> Vec<Recording> {
-    let root = repo_root().join("tests/fixtures");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("ai-sdk-snapshots"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if let Ok(cases) = std::fs::read_dir(&dir) {
-            files.extend(
-                cases
-                    .map(|c| c.unwrap().path().join("expected.json"))
-                    .filter(|p| p.is_file()),
-            );
-        }
-    }
-    files.sort();
-    let mut out = Vec::new();
-    for file in files {
-        let json: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        let Some(events) = json.get("events") else {
-            continue;
-        };
-        let events: Vec<StreamEvent> = serde_json::from_value(events.clone())
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let error = json
-            .get("error")
-            .map(|e| serde_json::from_value(e["kind"].clone()).unwrap());
-        out.push(Recording {
-            name: file.display().to_string(),
-            events,
-            error,
-        });
-    }
-    assert!(out.len() >= 30, "only {} recorded streams found", out.len());
-    out
-}
 
 fn items(r: &Recording) -> Vec<ditto_llm::Result<StreamEvent>> {
     let mut items: Vec<_> = r.events.iter().cloned().map(Ok).collect();

@@ -4,6 +4,7 @@
 
 mod common;
 
+use common::recordings::recordings;
 use common::repo_root;
 use ditto_llm::object::validate;
 use ditto_llm::protocol::ditto_v1::encode_event;
@@ -16,26 +17,9 @@ fn schema() -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-/// The events of every recorded stream snapshot.
+/// The events of every recorded stream.
 fn recorded_events() -> Vec<StreamEvent> {
-    let root = repo_root().join("tests/fixtures");
-    let mut files: Vec<_> = std::fs::read_dir(root.join("ai-sdk-snapshots"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        if let Ok(cases) = std::fs::read_dir(dir.unwrap().path()) {
-            files.extend(cases.map(|c| c.unwrap().path().join("expected.json")));
-        }
-    }
-    let mut events = Vec::new();
-    for file in files.into_iter().filter(|f| f.is_file()) {
-        let json: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-        if let Some(evs) = json.get("events") {
-            events.extend(serde_json::from_value::<Vec<StreamEvent>>(evs.clone()).unwrap());
-        }
-    }
-    events
+    recordings().into_iter().flat_map(|r| r.events).collect()
 }
 
 fn synthetic_events() -> Vec<StreamEvent> {

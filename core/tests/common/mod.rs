@@ -4,6 +4,7 @@
 
 pub mod agent;
 pub mod native;
+pub mod recordings;
 
 use ditto_llm::{Ditto, ProviderConfig, ProviderKind};
 use ditto_mock_upstream::{MockConfig, MockServer};
