@@ -272,3 +272,37 @@ async fn huge_tool_output_becomes_a_tool_error() {
     assert_eq!(tool_contents(&server.requests()[1].body), [msg]);
     assert!(server.requests()[1].body.to_string().len() < 10_000);
 }
+
+#[tokio::test]
+async fn fixture_plan_on_anthropic_gives_the_same_steps() {
+    let fx = fixture();
+    let server = mock().await;
+    let ditto = client(&server, &["anthropic"], &[]);
+    let mut tools = fixture_tools(&fx);
+    let opts = fixture_spec(&fx).into_options(&mut tools).unwrap();
+    let request = TextRequest::new("anthropic:claude-sonnet-4-5")
+        .prompt(fx["prompt"].as_str().unwrap())
+        .max_output_tokens(200);
+    let events: Vec<StreamEvent> = ditto
+        .stream_agent(request, &tools, &opts)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect()
+        .await;
+    let actual = summarize_events(&events);
+    for (a, e) in actual["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(fx["expected"]["steps"].as_array().unwrap())
+    {
+        for key in ["finish_reason", "text", "tool_calls", "tool_results"] {
+            assert_eq!(a[key], e[key], "{key}");
+        }
+    }
+    assert_eq!(actual["steps"].as_array().unwrap().len(), 3);
+    // Tool results went back in one user turn after the assistant's tool_use blocks.
+    let body = &server.requests()[1].body;
+    assert_eq!(body["messages"][2]["role"], "user");
+    assert_eq!(body["messages"][2]["content"][1]["type"], "tool_result");
+}
