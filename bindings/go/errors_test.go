@@ -148,3 +148,15 @@ func TestClosedClient(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestNoObjectGeneratedCarriesTextUsageAndFinishReason(t *testing.T) {
+	info := `{"kind":"no_object_generated","message":"no object generated: bad","text":"{",` +
+		`"usage":{"input_tokens":3,"output_tokens":4,"total_tokens":7},"finish_reason":"length"}`
+	err := errorFromJSON([]byte(info))
+	if err == nil || !errors.Is(err, ErrNoObjectGenerated) || errors.Is(err, ErrInternal) {
+		t.Fatalf("got %#v", err)
+	}
+	if err.Text != "{" || err.FinishReason != "length" || err.Usage == nil || *err.Usage.TotalTokens != 7 {
+		t.Fatalf("details %#v", err)
+	}
+}

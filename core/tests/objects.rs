@@ -538,3 +538,29 @@ async fn byte_cap_stops_the_stream_with_a_clear_error() {
         .iter()
         .any(|e| matches!(e, ObjectStreamEvent::Finish { .. })));
 }
+
+#[tokio::test]
+async fn gemini_gets_its_native_json_schema() {
+    let server = mock().await;
+    let ditto = client(&server, &["google"], &[]);
+    let answer = Step {
+        body: Some(json!({
+            "candidates": [{"content": {"role": "model", "parts": [{"text": "{\"name\":\"Ann\",\"age\":41}"}]},
+                            "finishReason": "STOP"}],
+            "usageMetadata": {"promptTokenCount": 3, "candidatesTokenCount": 4, "totalTokenCount": 7}
+        })),
+        ..Step::default()
+    };
+    let req = ObjectRequest::new("google:gemini-2.5-flash")
+        .prompt("Who?")
+        .schema(person_schema());
+    let r = ditto
+        .generate_object(scripted(&server, "gemini", vec![answer], req), None)
+        .await
+        .unwrap();
+    assert_eq!(r.object, json!({"name": "Ann", "age": 41}));
+    assert_eq!(r.usage.total_tokens, Some(7));
+    let config = &server.requests()[0].body["generationConfig"];
+    assert_eq!(config["responseMimeType"], "application/json");
+    assert_eq!(config["responseJsonSchema"], person_schema());
+}

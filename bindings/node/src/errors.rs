@@ -66,6 +66,23 @@ mod tests {
     }
 
     #[test]
+    fn no_object_errors_carry_text_and_camel_case_usage() {
+        let err = Error::no_object_generated(
+            "no object generated: bad",
+            "{",
+            ditto_llm::Usage::new(3, 4),
+            ditto_llm::FinishReason::Length,
+        );
+        let reason = to_napi(&err).reason;
+        let v: serde_json::Value =
+            serde_json::from_str(reason.strip_prefix(ERROR_PREFIX).unwrap()).unwrap();
+        assert_eq!(v["kind"], "no_object_generated");
+        assert_eq!(v["text"], "{");
+        assert_eq!(v["usage"]["totalTokens"], 7);
+        assert_eq!(v["finish_reason"], "length");
+    }
+
+    #[test]
     fn guarded_turns_panics_into_errors() {
         let out: napi::Result<()> = guarded(|| panic!("inside"));
         let reason = out.unwrap_err().reason;

@@ -18,6 +18,7 @@ import {
   APITimeoutError,
   InternalServerError,
   ConfigError,
+  NoObjectGeneratedError,
 } from '@ditto/llm'
 import { startMock } from './helpers.mjs'
 import { toDittoError } from '../lib/errors.js'
@@ -174,4 +175,17 @@ test('whatever the addon throws becomes a DittoError of the right class', () => 
   assert.equal(mapped.retryAfter, 1.5)
   const garbled = toDittoError(new Error(prefix + '{not json'))
   assert.equal(garbled.code, 'internal')
+})
+
+test('no_object_generated becomes a NoObjectGeneratedError with text, usage and finishReason', () => {
+  const prefix = '\u0001ditto-error:'
+  const usage = { inputTokens: 3, outputTokens: 4, totalTokens: 7 }
+  const info = { kind: 'no_object_generated', message: 'no object generated: bad', text: '{', usage, finish_reason: 'length' }
+  const err = toDittoError(new Error(prefix + JSON.stringify(info)))
+  assert.ok(err instanceof NoObjectGeneratedError && err instanceof DittoError)
+  assert.equal(err.code, 'no_object_generated')
+  assert.equal(err.text, '{')
+  assert.deepEqual(err.usage, usage)
+  assert.equal(err.finishReason, 'length')
+  assert.equal(err.toJSON().finishReason, 'length')
 })

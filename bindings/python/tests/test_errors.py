@@ -166,3 +166,21 @@ def test_errors_pickle_with_their_details(mock: Mock) -> None:
     copy = pickle.loads(pickle.dumps(info.value))
     assert type(copy) is ditto_llm.RateLimitError
     assert (copy.status, copy.code, copy.retry_after, copy.body) == (429, "rate_limit_exceeded", 3.0, info.value.body)
+
+
+def test_no_object_generated_error_carries_text_usage_and_finish_reason() -> None:
+    import pickle
+
+    usage = {"input_tokens": 3, "output_tokens": 4, "total_tokens": 7}
+    e = ditto_llm.NoObjectGeneratedError("no object generated: bad", text="{", usage=usage, finish_reason="length")
+    assert isinstance(e, ditto_llm.DittoError)
+    assert (e.kind, e.text, e.usage, e.finish_reason) == ("no_object_generated", "{", usage, "length")
+    assert e.to_dict() == {
+        "kind": "no_object_generated",
+        "message": "no object generated: bad",
+        "text": "{",
+        "usage": usage,
+        "finish_reason": "length",
+    }
+    copy = pickle.loads(pickle.dumps(e))
+    assert type(copy) is ditto_llm.NoObjectGeneratedError and copy.text == "{" and copy.usage == usage

@@ -20,6 +20,7 @@ from ._errors import (
     DittoError,
     InternalError,
     InternalServerError,
+    NoObjectGeneratedError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
@@ -90,5 +91,6 @@ __all__ = [
     "ConfigError",
     "RequestCancelledError",
     "InternalError",
+    "NoObjectGeneratedError",
     "__version__",
 ]
