@@ -5,7 +5,7 @@ use crate::config::{DittoConfig, ProviderConfig, ProviderKind};
 use crate::error::{Error, Result};
 use crate::generate;
 use crate::http::{HttpClient, HttpConfig};
-use crate::middleware::{AliasBuilder, AliasConfig, MiddlewareSpec};
+use crate::middleware::{AliasBuilder, AliasConfig, CacheStore, MiddlewareSpec, SpanSink};
 use crate::model::{EmbeddingModel, LanguageModel};
 use crate::providers::anthropic::{self, AnthropicProvider};
 use crate::providers::bedrock::{self, sigv4::AwsCredentials, BedrockAuth, BedrockProvider};
@@ -191,6 +191,8 @@ pub struct DittoBuilder {
     custom: BTreeMap<String, ProviderHandle>,
     http: HttpConfig,
     aliases: BTreeMap<String, AliasConfig>,
+    cache_store: Option<Arc<dyn CacheStore>>,
+    span_sink: Option<Arc<dyn SpanSink>>,
 }
 
 impl DittoBuilder {
@@ -228,6 +230,19 @@ impl DittoBuilder {
     ) -> Self {
         self.aliases
             .insert(name.into(), AliasConfig::new(base_model, middleware));
+        self
+    }
+
+    /// The store every alias's `cache` layer uses (for a host-language or shared store)
+    /// instead of its own in-memory LRU.
+    pub fn cache_store(mut self, store: Arc<dyn CacheStore>) -> Self {
+        self.cache_store = Some(store);
+        self
+    }
+
+    /// Where every alias's `telemetry` layer sends finished spans, instead of `tracing`.
+    pub fn span_sink(mut self, sink: Arc<dyn SpanSink>) -> Self {
+        self.span_sink = Some(sink);
         self
     }
 
@@ -335,7 +350,9 @@ impl DittoBuilder {
             registry.register(name, handle);
         }
         let base = |name: &str| registry.language_model(name);
-        let aliases = AliasBuilder::new(&self.aliases, &base).build_all()?;
+        let aliases = AliasBuilder::new(&self.aliases, &base)
+            .shared(self.cache_store, self.span_sink)
+            .build_all()?;
         Ok(Ditto {
             registry: Arc::new(registry),
             aliases: Arc::new(aliases),

@@ -4,6 +4,7 @@
 mod common;
 
 use common::*;
+use ditto_llm::middleware::{MemoryCacheStore, SpanRecord, SpanSink, SpanStatus};
 use ditto_llm::{Ditto, DittoConfig, ErrorKind, StreamEvent, TextRequest};
 use futures_util::StreamExt;
 use serde_json::json;
@@ -212,4 +213,209 @@ async fn extract_reasoning_on_a_stream_with_a_split_tag() {
             "t:."
         ]
     );
+}
+
+async fn events(ditto: &Ditto, model: &str, prompt: &str) -> Vec<StreamEvent> {
+    ditto
+        .stream_text(TextRequest::new(model).prompt(prompt))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await
+}
+
+#[tokio::test]
+async fn cache_serves_identical_calls_without_upstream_requests() {
+    let server = mock().await;
+    let cfg = config(
+        &server,
+        json!({"cached": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "cache", "max_entries": 100},
+        ]}}),
+    );
+    let ditto = Ditto::from_config(cfg).unwrap();
+    let first = ditto
+        .generate_text(TextRequest::new("cached").prompt("one two"))
+        .await
+        .unwrap();
+    let second = ditto
+        .generate_text(TextRequest::new("cached").prompt("one two"))
+        .await
+        .unwrap();
+    assert_eq!(first, second);
+    assert_eq!(server.requests().len(), 1);
+
+    let streamed = events(&ditto, "cached", "one two three four").await;
+    assert_eq!(server.requests().len(), 2);
+    let replayed = events(&ditto, "cached", "one two three four").await;
+    assert_eq!(server.requests().len(), 2, "the replay made no request");
+    assert_eq!(streamed, replayed, "same events, same chunk boundaries");
+    let deltas = replayed
+        .iter()
+        .filter(|e| e.type_name() == "text-delta")
+        .count();
+    assert!(deltas >= 5, "the mock streams word by word: {deltas}");
+    // A different request is a miss.
+    events(&ditto, "cached", "something else").await;
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn cache_evicts_least_recently_used_by_entries() {
+    let server = mock().await;
+    let cfg = config(
+        &server,
+        json!({"c": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "cache", "max_entries": 2},
+        ]}}),
+    );
+    let ditto = Ditto::from_config(cfg).unwrap();
+    let call = |p: &'static str| {
+        let ditto = ditto.clone();
+        async move {
+            ditto
+                .generate_text(TextRequest::new("c").prompt(p))
+                .await
+                .unwrap()
+        }
+    };
+    call("p1").await;
+    call("p2").await;
+    call("p1").await; // hit; p2 is now the least recently used
+    call("p3").await; // evicts p2
+    assert_eq!(server.requests().len(), 3);
+    call("p1").await; // still held
+    assert_eq!(server.requests().len(), 3);
+    call("p2").await; // evicted
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn cache_evicts_by_bytes_and_expires_by_ttl() {
+    let server = mock().await;
+    // Measure one entry with a shared store, then allow one and a half of them.
+    let probe = std::sync::Arc::new(MemoryCacheStore::new(10, 1 << 20));
+    let cfg = config(
+        &server,
+        json!({"c": {"model": "openai:gpt-4o-mini", "middleware": [{"type": "cache"}]}}),
+    );
+    let ditto = ditto_llm::Ditto::builder()
+        .config(cfg)
+        .cache_store(probe.clone())
+        .build()
+        .unwrap();
+    ditto
+        .generate_text(TextRequest::new("c").prompt("p0"))
+        .await
+        .unwrap();
+    let one = probe.bytes();
+    assert!(one > 100 && probe.len() == 1);
+
+    let cfg = config(
+        &server,
+        json!({"c": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "cache", "max_bytes": one * 3 / 2},
+        ]}}),
+    );
+    let ditto = Ditto::from_config(cfg).unwrap();
+    let call = |p: &'static str| {
+        let ditto = ditto.clone();
+        async move {
+            ditto
+                .generate_text(TextRequest::new("c").prompt(p))
+                .await
+                .unwrap()
+        }
+    };
+    server.clear_requests();
+    call("p1").await;
+    call("p1").await;
+    assert_eq!(server.requests().len(), 1);
+    call("p2").await; // only one fits: p1 goes
+    call("p1").await;
+    assert_eq!(server.requests().len(), 3);
+
+    let cfg = config(
+        &server,
+        json!({"t": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "cache", "ttl_ms": 150},
+        ]}}),
+    );
+    let ditto = Ditto::from_config(cfg).unwrap();
+    server.clear_requests();
+    for _ in 0..2 {
+        ditto
+            .generate_text(TextRequest::new("t").prompt("hi"))
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.requests().len(), 1);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    ditto
+        .generate_text(TextRequest::new("t").prompt("hi"))
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 2, "expired after the ttl");
+}
+
+#[derive(Debug, Default)]
+struct Spans(std::sync::Mutex<Vec<SpanRecord>>);
+
+#[async_trait::async_trait]
+impl SpanSink for Spans {
+    async fn record(&self, span: SpanRecord) {
+        self.0.lock().unwrap().push(span);
+    }
+}
+
+#[tokio::test]
+async fn telemetry_spans_reach_the_client_sink_with_genai_attributes() {
+    let server = mock().await;
+    let sink = std::sync::Arc::new(Spans::default());
+    let cfg = config(
+        &server,
+        json!({"traced": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "telemetry", "function_id": "demo"},
+        ]}}),
+    );
+    let ditto = Ditto::builder()
+        .config(cfg)
+        .span_sink(sink.clone())
+        .build()
+        .unwrap();
+    let mut req = TextRequest::new("traced")
+        .prompt("hello there")
+        .temperature(0.3);
+    req.settings.top_p = Some(0.9);
+    req.settings.max_output_tokens = Some(50);
+    ditto.generate_text(req.clone()).await.unwrap();
+    events(&ditto, "traced", "hello stream").await;
+
+    let spans = std::mem::take(&mut *sink.0.lock().unwrap());
+    assert_eq!(spans.len(), 2);
+    let a = &spans[0].attributes;
+    assert_eq!(spans[0].name, "gen_ai.chat");
+    assert_eq!(spans[0].status, SpanStatus::Ok);
+    assert_eq!(a["gen_ai.operation.name"], "chat");
+    assert_eq!(a["gen_ai.provider.name"], "openai");
+    assert_eq!(a["gen_ai.request.model"], "gpt-4o-mini");
+    assert_eq!(a["gen_ai.request.temperature"], 0.3);
+    assert_eq!(a["gen_ai.request.top_p"], 0.9);
+    assert_eq!(a["gen_ai.request.max_tokens"], 50);
+    assert_eq!(a["gen_ai.response.model"], "gpt-4o-mini");
+    assert!(a["gen_ai.response.id"]
+        .as_str()
+        .unwrap()
+        .starts_with("chatcmpl-mock-"));
+    assert_eq!(a["gen_ai.response.finish_reasons"], json!(["stop"]));
+    assert_eq!(a["gen_ai.usage.input_tokens"], 2);
+    assert_eq!(a["gen_ai.usage.output_tokens"], 3);
+    assert_eq!(a["ditto.function_id"], "demo");
+
+    let s = &spans[1].attributes;
+    assert_eq!(s["ditto.stream"], true);
+    assert!(s["ditto.time_to_first_chunk_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(s["gen_ai.usage.output_tokens"], 3);
+    assert_eq!(s["gen_ai.response.finish_reasons"], json!(["stop"]));
 }

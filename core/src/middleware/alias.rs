@@ -1,7 +1,7 @@
 //! Aliases: a name that stands for a base model with middleware around it.
 
 use super::spec::SpecContext;
-use super::{wrap, MiddlewareSpec};
+use super::{wrap, CacheStore, MiddlewareSpec, SpanSink};
 use crate::error::{Error, Result};
 use crate::model::LanguageModel;
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,8 @@ pub(crate) struct AliasBuilder<'a> {
     base: &'a dyn Fn(&str) -> Result<Arc<dyn LanguageModel>>,
     built: RefCell<BTreeMap<String, Arc<dyn LanguageModel>>>,
     stack: RefCell<Vec<String>>,
+    cache_store: Option<Arc<dyn CacheStore>>,
+    span_sink: Option<Arc<dyn SpanSink>>,
 }
 
 impl<'a> AliasBuilder<'a> {
@@ -54,7 +56,20 @@ impl<'a> AliasBuilder<'a> {
             base,
             built: RefCell::new(BTreeMap::new()),
             stack: RefCell::new(Vec::new()),
+            cache_store: None,
+            span_sink: None,
         }
+    }
+
+    /// Use `store` for every `cache` layer and `sink` for every `telemetry` layer.
+    pub(crate) fn shared(
+        mut self,
+        store: Option<Arc<dyn CacheStore>>,
+        sink: Option<Arc<dyn SpanSink>>,
+    ) -> Self {
+        self.cache_store = store;
+        self.span_sink = sink;
+        self
     }
 
     /// Build all aliases.
@@ -105,7 +120,11 @@ impl<'a> AliasBuilder<'a> {
         };
         let base = self.resolve(&alias.model).map_err(in_alias)?;
         let resolve = |n: &str| self.resolve(n);
-        let ctx = SpecContext { models: &resolve };
+        let ctx = SpecContext {
+            models: &resolve,
+            cache_store: self.cache_store.clone(),
+            span_sink: self.span_sink.clone(),
+        };
         let layers = alias
             .middleware
             .iter()

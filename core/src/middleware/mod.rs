@@ -9,12 +9,12 @@
 //!
 //! ```no_run
 //! # fn demo(base: std::sync::Arc<dyn ditto_llm::LanguageModel>) {
-//! use ditto_llm::middleware::{self, DefaultSettings, ExtractReasoning};
-//! use ditto_llm::CallSettings;
+//! use ditto_llm::middleware::{self, Cache, ExtractReasoning, RetryPolicy, Telemetry};
 //! use std::sync::Arc;
-//! let defaults = CallSettings { temperature: Some(0.0), ..Default::default() };
 //! let model = middleware::wrap(base, vec![
-//!     Arc::new(DefaultSettings::new(defaults)),     // outermost: sees the call first
+//!     Arc::new(Telemetry::default()),               // outermost: sees the call first
+//!     Arc::new(Cache::memory(1000, 64 << 20)),
+//!     Arc::new(RetryPolicy::default()),
 //!     Arc::new(ExtractReasoning::new("think")),     // innermost: next to the model
 //! ]);
 //! # }
@@ -25,24 +25,35 @@
 //! See `docs/middleware.md`.
 
 mod alias;
+mod cache;
+mod cache_key;
+mod cache_store;
 mod default_settings;
 mod extract_reasoning;
 mod fallback;
+mod observe;
 mod retry;
 mod simulate_streaming;
+mod span;
 mod spec;
 mod stream_util;
+mod telemetry;
 #[cfg(test)]
 mod test_models;
 
 pub(crate) use alias::AliasBuilder;
 pub use alias::AliasConfig;
+pub use cache::{Cache, DEFAULT_MAX_ENTRY_BYTES};
+pub use cache_key::{cache_key, OUTPUT_NEUTRAL_HEADERS};
+pub use cache_store::{CacheStore, MemoryCacheStore};
 pub use default_settings::DefaultSettings;
 pub use extract_reasoning::ExtractReasoning;
 pub use fallback::{Fallback, DEFAULT_FALLBACK_ON};
 pub use retry::RetryPolicy;
 pub use simulate_streaming::SimulateStreaming;
+pub use span::{SpanRecord, SpanSink, SpanStatus, TracingSink};
 pub use spec::{MiddlewareSpec, SpecContext};
+pub use telemetry::Telemetry;
 
 use crate::error::Result;
 use crate::model::{LanguageModel, ModelStream};

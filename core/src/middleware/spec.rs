@@ -1,8 +1,8 @@
 //! `MiddlewareSpec`: the JSON form of a middleware layer, for configs and bindings.
 
 use super::{
-    DefaultSettings, ExtractReasoning, Fallback, Middleware, RetryPolicy, SimulateStreaming,
-    DEFAULT_FALLBACK_ON,
+    Cache, CacheStore, DefaultSettings, ExtractReasoning, Fallback, Middleware, RetryPolicy,
+    SimulateStreaming, SpanSink, Telemetry, DEFAULT_FALLBACK_ON, DEFAULT_MAX_ENTRY_BYTES,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::LanguageModel;
@@ -62,6 +62,45 @@ pub enum MiddlewareSpec {
         #[serde(default = "default_kinds")]
         retry_on: Vec<ErrorKind>,
     },
+    /// [`Telemetry`]: `{"type": "telemetry", "function_id": "chat", "record_inputs": false,
+    /// "record_outputs": false}`. Spans go to the client's span sink
+    /// (`DittoBuilder::span_sink`), else to `tracing`.
+    Telemetry {
+        /// Recorded as `ditto.function_id`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        function_id: Option<String>,
+        /// Record the prompt (default false).
+        #[serde(default)]
+        record_inputs: bool,
+        /// Record the output text (default false).
+        #[serde(default)]
+        record_outputs: bool,
+    },
+    /// [`Cache`]: `{"type": "cache", "max_entries": 1000, "max_bytes": 67108864, "ttl_ms":
+    /// 600000}`. Uses the client's cache store (`DittoBuilder::cache_store`) when one is set
+    /// (`max_entries` / `max_bytes` then do not apply), else its own in-memory LRU.
+    Cache {
+        /// Entries kept by the in-memory store (default 1000).
+        #[serde(default = "default_max_entries")]
+        max_entries: usize,
+        /// Bytes kept by the in-memory store (default 64 MiB).
+        #[serde(default = "default_max_bytes")]
+        max_bytes: usize,
+        /// Time to live; unset keeps entries until evicted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ttl_ms: Option<u64>,
+        /// Largest entry stored (default 4 MiB, at most `max_bytes`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max_entry_bytes: Option<usize>,
+    },
+}
+
+fn default_max_entries() -> usize {
+    1000
+}
+
+fn default_max_bytes() -> usize {
+    64 * 1024 * 1024
 }
 
 fn default_kinds() -> Vec<ErrorKind> {
@@ -88,6 +127,21 @@ fn default_tag() -> String {
 pub struct SpecContext<'a> {
     /// Resolves model names (aliases and `provider:model`) for layers that call other models.
     pub models: &'a dyn Fn(&str) -> Result<Arc<dyn LanguageModel>>,
+    /// The store `cache` layers use instead of their own in-memory LRU.
+    pub cache_store: Option<Arc<dyn CacheStore>>,
+    /// Where `telemetry` layers send spans instead of `tracing`.
+    pub span_sink: Option<Arc<dyn SpanSink>>,
+}
+
+impl<'a> SpecContext<'a> {
+    /// A context resolving model names with `models`, without a shared store or sink.
+    pub fn new(models: &'a dyn Fn(&str) -> Result<Arc<dyn LanguageModel>>) -> Self {
+        SpecContext {
+            models,
+            cache_store: None,
+            span_sink: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for SpecContext<'_> {
@@ -105,6 +159,8 @@ impl MiddlewareSpec {
             MiddlewareSpec::SimulateStreaming { .. } => "simulate-streaming",
             MiddlewareSpec::Fallback { .. } => "fallback",
             MiddlewareSpec::Retry { .. } => "retry",
+            MiddlewareSpec::Telemetry { .. } => "telemetry",
+            MiddlewareSpec::Cache { .. } => "cache",
         }
     }
 
@@ -168,6 +224,43 @@ impl MiddlewareSpec {
                     retry_on: retry_on.clone(),
                     ..RetryPolicy::default()
                 })
+            }
+            MiddlewareSpec::Telemetry {
+                function_id,
+                record_inputs,
+                record_outputs,
+            } => {
+                let mut t = Telemetry {
+                    function_id: function_id.clone(),
+                    record_inputs: *record_inputs,
+                    record_outputs: *record_outputs,
+                    ..Telemetry::default()
+                };
+                if let Some(sink) = &ctx.span_sink {
+                    t.sink = sink.clone();
+                }
+                Arc::new(t)
+            }
+            MiddlewareSpec::Cache {
+                max_entries,
+                max_bytes,
+                ttl_ms,
+                max_entry_bytes,
+            } => {
+                if *max_entries == 0 || *max_bytes == 0 || *ttl_ms == Some(0) {
+                    return Err(Error::config(
+                        "cache.max_entries, max_bytes and ttl_ms must be at least 1",
+                    ));
+                }
+                let mut cache = match &ctx.cache_store {
+                    Some(store) => Cache::new(store.clone()),
+                    None => Cache::memory(*max_entries, *max_bytes),
+                };
+                cache.ttl = ttl_ms.map(Duration::from_millis);
+                cache.max_entry_bytes = max_entry_bytes
+                    .unwrap_or(DEFAULT_MAX_ENTRY_BYTES)
+                    .min(*max_bytes);
+                Arc::new(cache)
             }
         })
     }

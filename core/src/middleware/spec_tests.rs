@@ -13,6 +13,10 @@ fn specs_parse_from_json_with_defaults() {
         {"type": "extract-reasoning", "tag_name": "reason", "start_with_reasoning": true},
         {"type": "simulate-streaming"},
         {"type": "retry"},
+        {"type": "telemetry"},
+        {"type": "telemetry", "function_id": "f", "record_inputs": true, "record_outputs": true},
+        {"type": "cache"},
+        {"type": "cache", "max_entries": 100, "max_bytes": 1000, "ttl_ms": 5000, "max_entry_bytes": 10},
         {"type": "retry", "max_retries": 5, "initial_delay_ms": 10, "max_delay_ms": 20, "retry_on": ["rate_limited"]},
     ]))
     .unwrap();
@@ -27,7 +31,7 @@ fn specs_parse_from_json_with_defaults() {
         panic!()
     };
     assert_eq!(settings.temperature, Some(0.5));
-    let ctx = SpecContext { models: &no_models };
+    let ctx = SpecContext::new(&no_models);
     for s in &specs {
         s.build(&ctx).unwrap();
         let back: MiddlewareSpec =
@@ -45,7 +49,7 @@ fn unknown_types_fields_and_bad_values_are_rejected() {
     for v in bad {
         assert!(serde_json::from_value::<MiddlewareSpec>(v).is_err());
     }
-    let ctx = SpecContext { models: &no_models };
+    let ctx = SpecContext::new(&no_models);
     let spec = MiddlewareSpec::ExtractReasoning {
         tag_name: "<think>".into(),
         start_with_reasoning: false,
@@ -78,14 +82,35 @@ fn retry_and_fallback_specs() {
             crate::providers::mock::MockProvider::new().model("b"),
         ))
     };
-    spec.build(&SpecContext { models: &models }).unwrap();
+    spec.build(&SpecContext::new(&models)).unwrap();
     assert_eq!(*seen.lock().unwrap(), ["mock:b"]);
     let empty = MiddlewareSpec::Fallback {
         models: vec![],
         on: vec![],
     };
-    assert!(empty.build(&SpecContext { models: &models }).is_err());
+    assert!(empty.build(&SpecContext::new(&models)).is_err());
     let bad: Result<MiddlewareSpec, _> =
         serde_json::from_value(json!({"type": "fallback", "models": ["a:b"], "on": ["nope"]}));
     assert!(bad.is_err());
+}
+
+#[test]
+fn cache_spec_defaults_and_validation() {
+    let spec: MiddlewareSpec = serde_json::from_value(json!({"type": "cache"})).unwrap();
+    assert_eq!(
+        spec,
+        MiddlewareSpec::Cache {
+            max_entries: 1000,
+            max_bytes: 64 << 20,
+            ttl_ms: None,
+            max_entry_bytes: None
+        }
+    );
+    let zero = MiddlewareSpec::Cache {
+        max_entries: 0,
+        max_bytes: 1,
+        ttl_ms: None,
+        max_entry_bytes: None,
+    };
+    assert!(zero.build(&SpecContext::new(&no_models)).is_err());
 }
