@@ -46,6 +46,14 @@ export declare class Ditto {
   streamText(options: StreamTextOptions): StreamTextResult
   embed(options: EmbedOptions & { input: string }): Promise<EmbedResult & { embedding: number[] }>
   embed(options: EmbedOptions): Promise<EmbedResult>
+  /** Generate one object matching `schema` (JSON Schema or zod); see `GenerateObjectOptions`. */
+  generateObject<S extends Schema = JSONSchema>(options: GenerateObjectOptions<S> & { output: 'array' }): Promise<GenerateObjectResult<InferSchema<S>[]>>
+  generateObject(options: GenerateObjectOptions<never> & { output: 'enum'; enum: string[] }): Promise<GenerateObjectResult<string>>
+  generateObject(options: GenerateObjectOptions<never> & { output: 'no-schema' }): Promise<GenerateObjectResult<JSONValue>>
+  generateObject<S extends Schema = JSONSchema>(options: GenerateObjectOptions<S>): Promise<GenerateObjectResult<InferSchema<S>>>
+  /** Stream one object: partial objects, array elements, then the validated object. */
+  streamObject<S extends Schema = JSONSchema>(options: GenerateObjectOptions<S> & { output: 'array' }): StreamObjectResult<InferSchema<S>[], InferSchema<S>>
+  streamObject<S extends Schema = JSONSchema>(options: GenerateObjectOptions<S>): StreamObjectResult<InferSchema<S>>
   /** Rank documents by relevance to a query (providers with a rerank API, e.g. `cohere:`). */
   rerank(options: RerankOptions): Promise<RerankResult>
   /** Generate images (`openai:gpt-image-1`, ...). */
@@ -225,6 +233,39 @@ export interface GenerateTextOptions extends CallOptions {
 
 export type StreamTextOptions = GenerateTextOptions
 
+export interface GenerateObjectOptions<S extends Schema = JSONSchema> extends CallOptions {
+  /** A user turn, or a list of messages. */
+  prompt?: string | Message[]
+  system?: string
+  messages?: Message[]
+  /** The object's schema (each element's for `output: 'array'`): JSON Schema or zod. */
+  schema?: S
+  /** A name for the schema, for providers that take one. */
+  schemaName?: string
+  /** What the object is, for the model. */
+  schemaDescription?: string
+  /** Result shape (default `'object'`; `'enum'` when `enum` is given). */
+  output?: 'object' | 'array' | 'enum' | 'no-schema'
+  /** The allowed values of `output: 'enum'`. */
+  enum?: string[]
+  /** How the model is asked for JSON (default `'auto'`: the provider's native structured output). */
+  mode?: 'auto' | 'json' | 'tool'
+  /** Cap on the object text in bytes (default 4 MiB). */
+  maxObjectBytes?: number
+  /** Fix text that is not valid JSON / does not match; return the fixed text or null. */
+  repair?: (options: { text: string; error: ErrorInfo }) => string | null | PromiseLike<string | null>
+  /** Alias of `repair` (AI SDK name). */
+  experimental_repairText?: (options: { text: string; error: ErrorInfo }) => string | null | PromiseLike<string | null>
+  maxOutputTokens?: number
+  temperature?: number
+  topP?: number
+  topK?: number
+  stopSequences?: string[]
+  seed?: number
+  presencePenalty?: number
+  frequencyPenalty?: number
+}
+
 export interface EmbedOptions extends CallOptions {
   /** One text, or a list of texts (batched, results in order). */
   input: string | string[]
@@ -377,6 +418,50 @@ export interface AgentFields {
   responseMessages: Message[]
   /** Calls waiting for approval; resume with `approvals`. */
   pendingApprovals: ToolApprovalRequest[]
+}
+
+export interface GenerateObjectResult<T = JSONValue> {
+  /** The validated object (zod-parsed when a zod schema was given). */
+  object: T
+  /** The model's raw text. */
+  text: string
+  finishReason: FinishReason
+  rawFinishReason: string | null
+  usage: Usage
+  warnings: Warning[]
+  response: ResponseMetadata
+  providerMetadata: ProviderMetadata | null
+}
+
+/** `streamObject` events. */
+export type ObjectStreamEvent<T = JSONValue, E = JSONValue> =
+  /** The best-effort object so far (sent only when it changed). */
+  | { type: 'partial-object'; object: DeepPartial<T> }
+  /** `output: 'array'`: one more complete, valid element. */
+  | { type: 'element'; index: number; element: E }
+  | { type: 'text-delta'; text: string }
+  | { type: 'finish'; object: T; finishReason: FinishReason; rawFinishReason: string | null; usage: Usage; warnings: Warning[]; response: ResponseMetadata; providerMetadata?: ProviderMetadata }
+  | { type: 'abort' }
+
+export type DeepPartial<T> = T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T
+
+/**
+ * What `streamObject` returns. Read the events once (`for await`, `fullStream`,
+ * `partialObjectStream`, `elementStream` or `textStream`); `object`, `usage` and
+ * `finishReason` settle at the end (awaiting one of them alone reads the stream).
+ */
+export declare class StreamObjectResult<T = JSONValue, E = JSONValue> implements AsyncIterable<ObjectStreamEvent<T, E>> {
+  private constructor()
+  [Symbol.asyncIterator](): AsyncIterableIterator<ObjectStreamEvent<T, E>>
+  readonly fullStream: ReadableStream<ObjectStreamEvent<T, E>>
+  readonly partialObjectStream: ReadableStream<DeepPartial<T>>
+  readonly elementStream: ReadableStream<E>
+  readonly textStream: ReadableStream<string>
+  /** The final validated object; rejects with NoObjectGeneratedError. */
+  readonly object: Promise<T>
+  readonly usage: Promise<Usage>
+  readonly finishReason: Promise<FinishReason>
+  close(): void
 }
 
 export interface EmbedResult {

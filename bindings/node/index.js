@@ -3,6 +3,7 @@
 
 const { Ditto } = require('./lib/client')
 const { StreamTextResult } = require('./lib/stream')
+const { StreamObjectResult } = require('./lib/object')
 const errors = require('./lib/errors')
 const native = require('./lib/native-binding')
 const { stepCountIs, hasToolCall, tool } = require('./lib/agent')
@@ -10,6 +11,7 @@ const { stepCountIs, hasToolCall, tool } = require('./lib/agent')
 module.exports = {
   Ditto,
   StreamTextResult,
+  StreamObjectResult,
   stepCountIs,
   hasToolCall,
   tool,

@@ -5,6 +5,7 @@ import ditto from './index.js'
 export const {
   Ditto,
   StreamTextResult,
+  StreamObjectResult,
   stepCountIs,
   hasToolCall,
   tool,

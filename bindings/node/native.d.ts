@@ -37,6 +37,13 @@ export declare class NativeDitto {
    * `tool-approval-request` besides the model's events).
    */
   streamAgent(requestJson: string, agentJson: string, host: (requestJson: string) => Promise<string>): NativeTextStream
+  /**
+   * Start generating one object (`object`, `array`, `enum` or `no-schema` output). `host`
+   * is given when a `repair` hook was.
+   */
+  generateObject(optionsJson: string, host?: ((requestJson: string) => Promise<string>) | undefined | null): NativeCall
+  /** Start streaming one object: `partial-object`, `element`, `text-delta`, `finish` events. */
+  streamObject(optionsJson: string, host?: ((requestJson: string) => Promise<string>) | undefined | null): NativeTextStream
   /** Start ranking documents against a query (most relevant first). */
   rerank(optionsJson: string): NativeCall
   /** Start generating images (`images[].base64`, `mediaType`, `revisedPrompt`). */

@@ -6,6 +6,7 @@ const { toDittoError, abortError } = require('./errors')
 const { prepareCall, prepareClient } = require('./options')
 const { StreamTextResult } = require('./stream')
 const { prepareAgent, agentResult } = require('./agent')
+const { prepareObject, checkZod, StreamObjectResult } = require('./object')
 
 class Ditto {
   #native
@@ -54,6 +55,26 @@ class Ditto {
     const { signal, json } = prepareCall(rest, 'streamText')
     if (agent) return new StreamTextResult(() => this.#native.streamAgent(json, agent, host.dispatcher), signal, host)
     return new StreamTextResult(() => this.#native.streamText(json), signal)
+  }
+
+  /**
+   * Generate one object matching `schema` (JSON Schema or zod): `{object, text, finishReason,
+   * usage, warnings, response, providerMetadata}`. `output`: 'object' | 'array' | 'enum' |
+   * 'no-schema'; `mode`: 'auto' | 'json' | 'tool'. Fails with NoObjectGeneratedError.
+   */
+  async generateObject(options) {
+    const { rest, zod, host } = prepareObject(options, 'generateObject')
+    const { signal, json } = prepareCall(rest, 'generateObject')
+    const r = JSON.parse(await run(() => this.#native.generateObject(json, host?.dispatcher), signal, host))
+    r.object = checkZod(zod, r.object, r)
+    return r
+  }
+
+  /** Stream one object: partial objects, array elements, then the validated object. */
+  streamObject(options) {
+    const { rest, zod, host } = prepareObject(options, 'streamObject')
+    const { signal, json } = prepareCall(rest, 'streamObject')
+    return new StreamObjectResult(new StreamTextResult(() => this.#native.streamObject(json, host?.dispatcher), signal, host), zod)
   }
 
   /** Embed `input` (a string or a list of strings): `{embeddings, usage, warnings}` (+ `embedding`). */

@@ -41,11 +41,13 @@ function toJSONSchema(schema, what) {
     }
     let out
     try {
-      if (typeof schema.toJSONSchema === 'function') out = schema.toJSONSchema()
+      // The model writes what zod *parses* (its input side, before transforms).
+      const params = { io: 'input', unrepresentable: 'any' }
+      if (typeof schema.toJSONSchema === 'function') out = schema.toJSONSchema(params)
       else {
         const fn = zodToJSONSchema()
         if (!fn) throw new Error('the `zod` package (v4) was not found')
-        out = fn(schema)
+        out = fn(schema, params)
       }
     } catch (err) {
       throw new BadRequestError(`${what}: cannot convert the zod schema to JSON Schema: ${err.message}`, { kind: 'invalid_request' }, { cause: err })

@@ -7,8 +7,10 @@
 use serde_json::{Map, Value};
 
 /// Keys whose values are passed through untouched (already in camelCase form where relevant).
-const OPAQUE: [&str; 8] = [
+const OPAQUE: [&str; 10] = [
     "input",
+    "object",
+    "element",
     "output",
     "raw_value",
     "provider_metadata",

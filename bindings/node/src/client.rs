@@ -6,6 +6,9 @@ use crate::call::NativeCall;
 use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
 use crate::host::{HostBridge, HostFn};
+use crate::object::{object_request, HostObjectRepair};
+use ditto_llm::object::ObjectRepair;
+use std::sync::Arc;
 use crate::options::{
     client_config, embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request,
@@ -108,6 +111,49 @@ impl NativeDitto {
             let ditto = self.inner.clone();
             Ok(NativeTextStream::spawn(async move {
                 ditto.stream_agent(call.request, &call.tools, &call.options)
+            }))
+        })
+    }
+
+    /// Start generating one object (`object`, `array`, `enum` or `no-schema` output). `host`
+    /// is given when a `repair` hook was.
+    #[napi(
+        ts_args_type = "optionsJson: string, host?: ((requestJson: string) => Promise<string>) | undefined | null"
+    )]
+    pub fn generate_object(
+        &self,
+        options_json: String,
+        host: Option<HostFn>,
+    ) -> napi::Result<NativeCall> {
+        guarded(|| {
+            let request = object_request(&options_json)?;
+            let repair = host.map(|h| HostObjectRepair::new(HostBridge::new(h)));
+            let ditto = self.inner.clone();
+            Ok(NativeCall::spawn(async move {
+                let repair = repair.as_ref().map(|r| r as &dyn ObjectRepair);
+                let result = ditto.generate_object(request, repair).await?;
+                camel_json(&result)
+            }))
+        })
+    }
+
+    /// Start streaming one object: `partial-object`, `element`, `text-delta`, `finish` events.
+    #[napi(
+        ts_args_type = "optionsJson: string, host?: ((requestJson: string) => Promise<string>) | undefined | null"
+    )]
+    pub fn stream_object(
+        &self,
+        options_json: String,
+        host: Option<HostFn>,
+    ) -> napi::Result<NativeTextStream> {
+        guarded(|| {
+            let request = object_request(&options_json)?;
+            let repair = host.map(|h| {
+                Arc::new(HostObjectRepair::new(HostBridge::new(h))) as Arc<dyn ObjectRepair>
+            });
+            let ditto = self.inner.clone();
+            Ok(NativeTextStream::spawn(async move {
+                ditto.stream_object(request, repair).await
             }))
         })
     }

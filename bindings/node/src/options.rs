@@ -188,7 +188,8 @@ fn whole(f: Option<f64>) -> Option<u64> {
         .map(|x| x as u64)
 }
 
-const TEXT_OPTIONS: &[&str] = &[
+/// The options of `generateText` / `streamText`.
+pub const TEXT_OPTIONS: &[&str] = &[
     "model",
     "prompt",
     "system",
@@ -213,9 +214,21 @@ const TEXT_OPTIONS: &[&str] = &[
 /// `generateText` / `streamText` options → a [`TextRequest`].
 pub fn text_request(json: &str) -> Result<TextRequest> {
     let raw = parse_object(json, "generateText")?;
-    let mut o = Opts::new(raw, "text", TEXT_OPTIONS, Error::invalid_request)?;
+    text_request_from(raw, "text", TEXT_OPTIONS)
+}
+
+/// Options → a [`TextRequest`], accepting only the options in `known` (a subset of the text
+/// options); `what` names the call in errors.
+pub fn text_request_from(
+    raw: Map<String, Value>,
+    what: &'static str,
+    known: &[&str],
+) -> Result<TextRequest> {
+    let mut o = Opts::new(raw, what, known, Error::invalid_request)?;
     let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request("text option `model` is required (\"provider:model\")")
+        Error::invalid_request(format!(
+            "{what} option `model` is required (\"provider:model\")"
+        ))
     })?;
     let mut req = TextRequest::new(model);
     req.system = o.string("system")?;

@@ -109,7 +109,7 @@ export class Mock {
   }
 }
 
-const OPAQUE = new Set(['input', 'output', 'rawValue', 'providerMetadata', 'providerOptions', 'headers', 'schema', 'inputSchema'])
+const OPAQUE = new Set(['input', 'output', 'object', 'element', 'rawValue', 'providerMetadata', 'providerOptions', 'headers', 'schema', 'inputSchema'])
 
 const snakeKey = (k) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 

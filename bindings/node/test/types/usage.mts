@@ -129,3 +129,34 @@ export async function agentDemo(): Promise<void> {
   // @ts-expect-error the input is typed from the zod schema
   tool({ inputSchema: z.object({ city: z.string() }), execute: async ({ city }: { city: number }) => city })
 }
+
+// Objects: zod-typed results, partial streams, element streams.
+import { StreamObjectResult, NoObjectGeneratedError, type GenerateObjectResult } from '@ditto/llm'
+
+export async function objectDemo(): Promise<void> {
+  const Recipe = z.object({ name: z.string(), servings: z.number() })
+  const r = await ditto.generateObject({ model: 'openai:gpt-4o-mini', prompt: 'lasagna', schema: Recipe, schemaName: 'recipe', mode: 'auto' })
+  const name: string = r.object.name
+  const plain: GenerateObjectResult = await ditto.generateObject({ model: 'm', prompt: 'x', schema: { type: 'object' } })
+  const e = await ditto.generateObject({ model: 'm', prompt: 'x', output: 'enum', enum: ['a', 'b'] })
+  const which: string = e.object
+  const s: StreamObjectResult<{ name: string; servings: number }> = ditto.streamObject({ model: 'm', prompt: 'x', schema: Recipe })
+  for await (const p of s.partialObjectStream) {
+    const partialName: string | undefined = p.name
+    void partialName
+  }
+  const arr = ditto.streamObject({ model: 'm', prompt: 'x', schema: Recipe, output: 'array' })
+  for await (const el of arr.elementStream) {
+    const servings: number = el.servings
+    void servings
+  }
+  const final: { name: string; servings: number } = await s.object
+  const err = await ditto.generateObject({ model: 'm', prompt: 'x', schema: Recipe }).catch((x: unknown) => x)
+  if (err instanceof NoObjectGeneratedError) {
+    const raw: string | undefined = err.text
+    void raw
+  }
+  // @ts-expect-error the object is typed from the zod schema
+  const wrong: number = r.object.name
+  void [name, plain, which, final, wrong]
+}
