@@ -7,15 +7,15 @@ use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
 use crate::host::{HostBridge, HostFn};
 use crate::object::{object_request, HostObjectRepair};
-use ditto_llm::object::ObjectRepair;
-use std::sync::Arc;
 use crate::options::{
     client_config, embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request,
 };
 use crate::stream::NativeTextStream;
+use ditto_llm::object::ObjectRepair;
 use ditto_llm::{Ditto, DittoConfig, Error};
 use napi_derive::napi;
+use std::sync::Arc;
 
 /// The native client behind the JS `Ditto` class.
 #[napi]

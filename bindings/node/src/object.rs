@@ -5,7 +5,7 @@ use crate::case::to_camel;
 use crate::host::HostBridge;
 use crate::options::{parse_object, text_request_from, TEXT_OPTIONS};
 use ditto_llm::object::{ObjectMode, ObjectOutput, ObjectRepair, ObjectRequest};
-use ditto_llm::{Error, ErrorKind, FinishReason, Result, Usage};
+use ditto_llm::{Error, ErrorKind, FinishReason, Result};
 use serde_json::{json, Map, Value};
 
 /// The text options an object call also takes (no tools, no response format: the schema and
@@ -85,8 +85,11 @@ pub fn object_request(json: &str) -> Result<ObjectRequest> {
     };
     let schema_name = string(&mut raw, &["schemaName", "schema_name"])?;
     let schema_description = string(&mut raw, &["schemaDescription", "schema_description"])?;
-    let mut output: Option<ObjectOutput> =
-        choice(&mut raw, "output", "\"object\", \"array\", \"enum\", \"no-schema\"")?;
+    let mut output: Option<ObjectOutput> = choice(
+        &mut raw,
+        "output",
+        "\"object\", \"array\", \"enum\", \"no-schema\"",
+    )?;
     let mode: Option<ObjectMode> = choice(&mut raw, "mode", "\"auto\", \"json\", \"tool\"")?;
     let enum_values = match take(&mut raw, &["enum", "enumValues", "enum_values"])? {
         None => Vec::new(),
@@ -149,7 +152,9 @@ impl HostObjectRepair {
 #[async_trait::async_trait]
 impl ObjectRepair for HostObjectRepair {
     async fn repair(&self, text: &str, error: &Error) -> Result<Option<String>> {
-        let info = serde_json::to_value(error.to_info()).map(to_camel).unwrap_or(Value::Null);
+        let info = serde_json::to_value(error.to_info())
+            .map(to_camel)
+            .unwrap_or(Value::Null);
         let args = json!({ "text": text, "error": info });
         match self.host.call("repair-text", args).await {
             Ok(Value::String(fixed)) => Ok(Some(fixed)),
@@ -167,7 +172,7 @@ fn hook_failed(error: &Error, text: &str, msg: &str) -> Error {
     Error::no_object_generated(
         message,
         error.no_object_text().unwrap_or(text),
-        error.no_object_usage().unwrap_or_else(Usage::default),
+        error.no_object_usage().unwrap_or_default(),
         error
             .no_object_finish_reason()
             .unwrap_or(FinishReason::Other),

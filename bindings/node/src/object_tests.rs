@@ -1,4 +1,5 @@
 use super::*;
+use ditto_llm::Usage;
 
 #[test]
 fn options_map_onto_the_object_request() {
@@ -35,8 +36,14 @@ fn bad_options_name_the_option() {
         (r#"{"model":"m:x","mode":"magic"}"#, "mode"),
         (r#"{"model":"m:x","enum":[1]}"#, "enum"),
         (r#"{"model":"m:x","tools":{}}"#, "tools"),
-        (r#"{"model":"m:x","responseFormat":{"type":"json"}}"#, "responseFormat"),
-        (r#"{"model":"m:x","schemaName":"a","schema_name":"b"}"#, "twice"),
+        (
+            r#"{"model":"m:x","responseFormat":{"type":"json"}}"#,
+            "responseFormat",
+        ),
+        (
+            r#"{"model":"m:x","schemaName":"a","schema_name":"b"}"#,
+            "twice",
+        ),
         (r#"{"prompt":"p"}"#, "model"),
     ] {
         let err = object_request(json).unwrap_err();
@@ -59,7 +66,10 @@ async fn the_repair_hook_goes_through_the_host() {
     let repair = HostObjectRepair::new(host);
     let usage = Usage::default();
     let err = Error::no_object_generated("not JSON", "raw", usage, FinishReason::Stop);
-    assert_eq!(repair.repair("fix me", &err).await.unwrap(), Some("{}".into()));
+    assert_eq!(
+        repair.repair("fix me", &err).await.unwrap(),
+        Some("{}".into())
+    );
     assert_eq!(repair.repair("give up", &err).await.unwrap(), None);
     let failed = repair.repair("boom", &err).await.unwrap_err();
     assert_eq!(failed.kind(), ErrorKind::NoObjectGenerated);
