@@ -300,3 +300,24 @@ async fn wait_for(check: impl Fn() -> bool) -> bool {
     }
     false
 }
+
+#[tokio::test]
+async fn model_error_ends_the_run() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai"], &[]);
+    let request =
+        plan_request("call:get_weather {\"city\":\"Paris\"} | done").header("x-mock-status", "400");
+    let err = ditto
+        .run_agent(request.clone(), &ToolSet::new(), &steps(3))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    let events: Vec<_> = ditto
+        .stream_agent(request, &ToolSet::new(), &steps(3))
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0].as_ref().unwrap().type_name(), "start");
+    assert_eq!(events[1].as_ref().unwrap_err().status(), Some(400));
+}
