@@ -419,3 +419,62 @@ async fn telemetry_spans_reach_the_client_sink_with_genai_attributes() {
     assert_eq!(s["gen_ai.usage.output_tokens"], 3);
     assert_eq!(s["gen_ai.response.finish_reasons"], json!(["stop"]));
 }
+
+#[tokio::test]
+async fn simulate_streaming_makes_one_non_streaming_request() {
+    let server = mock().await;
+    let cfg = config(
+        &server,
+        json!({"sim": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "simulate-streaming"},
+        ]}}),
+    );
+    let ditto = Ditto::from_config(cfg).unwrap();
+    let got = events(&ditto, "sim", "a b c").await;
+    let types: Vec<&str> = got.iter().map(StreamEvent::type_name).collect();
+    assert_eq!(
+        types,
+        [
+            "start",
+            "start-step",
+            "text-start",
+            "text-delta",
+            "text-end",
+            "finish-step",
+            "finish"
+        ]
+    );
+    assert!(got.contains(&StreamEvent::text_delta("txt-0", "echo: a b c")));
+    let reqs = server.requests();
+    assert_eq!(reqs.len(), 1);
+    assert!(reqs[0].body.get("stream").is_none());
+}
+
+#[tokio::test]
+async fn layers_compose_in_order_telemetry_sees_cache_hits() {
+    let server = mock().await;
+    let sink = std::sync::Arc::new(Spans::default());
+    let cfg = config(
+        &server,
+        json!({"stack": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "telemetry"},
+            {"type": "cache"},
+            {"type": "retry", "initial_delay_ms": 1, "max_delay_ms": 2},
+        ]}}),
+    );
+    let ditto = Ditto::builder()
+        .config(cfg)
+        .span_sink(sink.clone())
+        .build()
+        .unwrap();
+    let a = events(&ditto, "stack", "same").await;
+    let b = events(&ditto, "stack", "same").await;
+    assert_eq!(a, b);
+    assert_eq!(server.requests().len(), 1);
+    let spans = std::mem::take(&mut *sink.0.lock().unwrap());
+    assert_eq!(spans.len(), 2, "one span per request, hits included");
+    assert_eq!(
+        spans[0].attributes["gen_ai.usage.output_tokens"],
+        spans[1].attributes["gen_ai.usage.output_tokens"]
+    );
+}
