@@ -355,3 +355,7 @@ impl Block {
 #[cfg(test)]
 #[path = "extract_reasoning_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "extract_reasoning_prop_tests.rs"]
+mod prop_tests;
