@@ -27,12 +27,22 @@ func Version() string {
 // HandleCounts reports how many native handles are alive; tests use it as a leak check.
 type HandleCounts struct {
 	Clients, Streams, Cancels int64
+	// Codecs are live protocol encoders and decoders.
+	Codecs int64
+	// HostCalls are invocations of Go functions (tools, hooks) the core has not seen finish.
+	HostCalls int64
+	// HostFuncs are Go functions registered for calls still in progress.
+	HostFuncs int64
 }
 
-// LiveHandles returns the number of native clients, streams and cancel tokens not yet freed.
+// LiveHandles returns the number of native clients, streams, cancel tokens and codecs not yet
+// freed, host-function invocations still running and Go functions still registered.
 func LiveHandles() HandleCounts {
 	c := C.ditto_handle_counts()
-	return HandleCounts{Clients: int64(c.clients), Streams: int64(c.streams), Cancels: int64(c.cancels)}
+	return HandleCounts{
+		Clients: int64(c.clients), Streams: int64(c.streams), Cancels: int64(c.cancels),
+		Codecs: int64(c.codecs), HostCalls: int64(c.host_calls), HostFuncs: liveHostFuncs.Load(),
+	}
 }
 
 // takeString copies a string returned by the library into Go memory and frees it.
@@ -102,6 +112,8 @@ const (
 	opGenerateImage
 	opTranscribe
 	opGenerateSpeech
+	opRunAgent
+	opGenerateObject
 )
 
 // callJSON runs one blocking JSON call on the native client h. Cancelling ctx triggers a native
@@ -132,6 +144,8 @@ func callJSON(ctx context.Context, h *C.DittoClient, op callOp, req any) ([]byte
 		rc = C.ditto_transcribe(h, creq, tok, &out)
 	case opGenerateSpeech:
 		rc = C.ditto_generate_speech(h, creq, tok, &out)
+	case opRunAgent:
+		rc = C.ditto_run_agent(h, creq, tok, &out)
 	}
 	w.stop()
 	C.ditto_cancel_free(tok)

@@ -142,6 +142,16 @@ func (c *Client) use(f func(*C.DittoClient) error) error {
 	return f(c.h.ptr)
 }
 
+// call runs one blocking JSON call of kind op on the client.
+func (c *Client) call(ctx context.Context, op callOp, req any) ([]byte, error) {
+	var data []byte
+	err := c.use(func(h *C.DittoClient) (err error) {
+		data, err = callJSON(ctx, h, op, req)
+		return err
+	})
+	return data, err
+}
+
 func decode[T any](data []byte, what string) (*T, error) {
 	var v T
 	if err := json.Unmarshal(data, &v); err != nil {

@@ -27,6 +27,11 @@ type StreamEvent struct {
 	Output           json.RawMessage
 	// ToolError is the message of a tool-error.
 	ToolError string
+	// ApprovalID and ApprovalCall describe a tool-approval-request (agent streams).
+	ApprovalID   string
+	ApprovalCall *ToolCall
+	// Err is the failure an "error" event carries (decoded Ditto v1 streams).
+	Err *Error
 	// Source of a "source" event.
 	Source *Source
 	// MediaType and Base64 of a "file" event.
@@ -80,6 +85,8 @@ type eventWire struct {
 	Response         *ResponseMetadata `json:"response"`
 	ProviderMetadata json.RawMessage   `json:"provider_metadata"`
 	RawValue         json.RawMessage   `json:"raw_value"`
+	ApprovalID       string            `json:"approval_id"`
+	ApprovalCall     *ToolCall         `json:"tool_call"`
 }
 
 // UnmarshalJSON reads the core's event JSON and keeps a copy in JSON.
@@ -98,12 +105,18 @@ func (e *StreamEvent) UnmarshalJSON(data []byte) error {
 		Base64: w.Base64, Warnings: w.Warnings, FinishReason: w.FinishReason,
 		RawFinishReason: w.RawFinishReason, Usage: w.Usage, TotalUsage: w.TotalUsage,
 		Response: w.Response, ProviderMetadata: w.ProviderMetadata, RawValue: w.RawValue,
+		ApprovalID: w.ApprovalID, ApprovalCall: w.ApprovalCall,
 		JSON: append(json.RawMessage(nil), data...),
 	}
 	switch w.Type {
 	case "tool-error":
 		if err := json.Unmarshal(w.Error, &e.ToolError); err != nil && len(w.Error) > 0 {
 			e.ToolError = string(w.Error)
+		}
+	case "error":
+		e.Err = errorFromJSON(w.Error)
+		if e.Err == nil {
+			e.Err = &Error{Kind: KindInternal, Message: string(w.Error)}
 		}
 	case "source":
 		var s Source

@@ -1,6 +1,9 @@
 package ditto
 
-import "encoding/json"
+import (
+	"context"
+	"encoding/json"
+)
 
 // TextRequest is what GenerateText and StreamText take. The model sees System, then Messages,
 // then Prompt as a final user turn. Zero values mean "not set".
@@ -80,6 +83,15 @@ type Tool struct {
 	// ID and Args describe a provider-defined tool instead of a function.
 	ID   string
 	Args map[string]any
+	// Execute runs the tool in RunAgent and StreamAgent with the model's input (JSON that
+	// matches InputSchema); the returned value is encoded as JSON and sent back to the model,
+	// an error is sent back as a tool error. ctx is cancelled when the run is cancelled or
+	// closed. nil: the run stops when the model calls the tool and hands the call back.
+	// GenerateText and StreamText ignore it.
+	Execute func(ctx context.Context, input json.RawMessage) (any, error)
+	// NeedsApproval pauses the agent run before each execution with a tool-approval-request
+	// (see AgentResult.PendingApprovals and AgentOptions.Approvals).
+	NeedsApproval bool
 }
 
 // MarshalJSON writes the core's tool JSON.

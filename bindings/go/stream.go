@@ -42,6 +42,7 @@ type streamHandle struct {
 	mu    sync.RWMutex // read: next or cancel is using ptr; write: freeing it
 	ptr   *C.DittoStream
 	watch *ctxWatch
+	scope *hostScope // the Go functions the stream calls (nil: none)
 }
 
 func (h *streamHandle) cancel() {
@@ -58,11 +59,12 @@ func (h *streamHandle) free() {
 	h.watch.stop()
 	h.cancel()
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.ptr != nil {
 		C.ditto_stream_free(h.ptr)
 		h.ptr = nil
 	}
+	h.mu.Unlock()
+	h.scope.close()
 }
 
 // next pulls one item, blocking until it arrives.
@@ -81,18 +83,40 @@ func (h *streamHandle) next() (C.int32_t, []byte) {
 // key, a rate limit, an unknown model) are returned here; later ones end the stream and come
 // from Err.
 func (c *Client) StreamText(ctx context.Context, req TextRequest) (*Stream, error) {
+	return c.openStream(ctx, req, nil, streamText)
+}
+
+type streamKind int
+
+const (
+	streamText streamKind = iota
+	streamAgent
+	streamObject
+)
+
+// openStream opens a native stream of kind for the JSON of req; scope (may be nil) holds the
+// Go functions it calls and is closed with the stream.
+func (c *Client) openStream(ctx context.Context, req any, scope *hostScope, kind streamKind) (*Stream, error) {
 	if err := ctx.Err(); err != nil {
+		scope.close()
 		return nil, cancelledError(err)
 	}
 	creq, err := cString(req)
 	if err != nil {
+		scope.close()
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(creq))
 	var ptr *C.DittoStream
 	err = c.use(func(h *C.DittoClient) error {
 		var out *C.char
-		rc := C.ditto_stream_open(h, creq, &ptr, &out)
+		var rc C.int32_t
+		switch kind {
+		case streamAgent:
+			rc = C.ditto_agent_stream_open(h, creq, &ptr, &out)
+		default:
+			rc = C.ditto_stream_open(h, creq, &ptr, &out)
+		}
 		data := takeString(out)
 		if rc != C.DITTO_OK {
 			return failure(ctx, rc, data)
@@ -100,9 +124,10 @@ func (c *Client) StreamText(ctx context.Context, req TextRequest) (*Stream, erro
 		return nil
 	})
 	if err != nil {
+		scope.close()
 		return nil, err
 	}
-	h := &streamHandle{ptr: ptr}
+	h := &streamHandle{ptr: ptr, scope: scope}
 	h.watch = watch(ctx, h.cancel)
 	s := &Stream{h: h, ctx: ctx}
 	runtime.AddCleanup(s, func(h *streamHandle) { h.free() }, h)

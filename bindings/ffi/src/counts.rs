@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 static CLIENTS: AtomicI64 = AtomicI64::new(0);
 static STREAMS: AtomicI64 = AtomicI64::new(0);
 static CANCELS: AtomicI64 = AtomicI64::new(0);
+static CODECS: AtomicI64 = AtomicI64::new(0);
+static HOST_CALLS: AtomicI64 = AtomicI64::new(0);
 
 /// Which counter a handle type moves.
 #[derive(Debug, Clone, Copy)]
@@ -13,6 +15,8 @@ pub(crate) enum Kind {
     Client,
     Stream,
     Cancel,
+    Codec,
+    HostCall,
 }
 
 fn counter(kind: Kind) -> &'static AtomicI64 {
@@ -20,6 +24,8 @@ fn counter(kind: Kind) -> &'static AtomicI64 {
         Kind::Client => &CLIENTS,
         Kind::Stream => &STREAMS,
         Kind::Cancel => &CANCELS,
+        Kind::Codec => &CODECS,
+        Kind::HostCall => &HOST_CALLS,
     }
 }
 
@@ -50,6 +56,10 @@ pub struct DittoHandleCounts {
     pub streams: i64,
     /// Live `DittoCancel`s.
     pub cancels: i64,
+    /// Live `DittoCodec`s.
+    pub codecs: i64,
+    /// Host-function invocations still running (or queued to run).
+    pub host_calls: i64,
 }
 
 /// The number of live handles of each type, for leak checks in tests.
@@ -59,5 +69,7 @@ pub extern "C" fn ditto_handle_counts() -> DittoHandleCounts {
         clients: CLIENTS.load(Ordering::SeqCst),
         streams: STREAMS.load(Ordering::SeqCst),
         cancels: CANCELS.load(Ordering::SeqCst),
+        codecs: CODECS.load(Ordering::SeqCst),
+        host_calls: HOST_CALLS.load(Ordering::SeqCst),
     }
 }

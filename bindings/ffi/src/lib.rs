@@ -16,9 +16,13 @@
 //! - all work runs on one process-wide multi-threaded tokio runtime; the calling thread blocks
 //!   only inside those blocking JSON calls and `ditto_stream_next`.
 
+mod agent;
 mod cancel;
 mod client;
+mod codec;
 mod counts;
+mod host;
+mod host_hooks;
 mod interop;
 mod media;
 mod request;
@@ -26,11 +30,19 @@ mod runtime;
 mod stream;
 mod util;
 
+pub use agent::{ditto_agent_stream_open, ditto_run_agent};
 pub use cancel::{ditto_cancel_free, ditto_cancel_new, ditto_cancel_trigger, DittoCancel};
 pub use client::{
     ditto_client_free, ditto_client_new, ditto_embed, ditto_generate_text, DittoClient,
 };
+pub use codec::{
+    ditto_codec_feed, ditto_codec_finish, ditto_codec_free, ditto_codec_new, DittoCodec,
+};
 pub use counts::{ditto_handle_counts, DittoHandleCounts};
+pub use host::{
+    ditto_host_call_cancelled, ditto_host_call_reply, ditto_host_register, DittoHostCall,
+    MAX_HOST_REPLY_BYTES,
+};
 pub use interop::{ditto_messages_from_json, ditto_tools_from_json};
 pub use media::{ditto_generate_image, ditto_generate_speech, ditto_rerank, ditto_transcribe};
 pub use stream::{

@@ -7,7 +7,10 @@ use ditto_llm::{DittoConfig, EmbedRequest, Error, TextRequest};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-fn parse_object(json: &str, what: &str) -> Result<serde_json::Map<String, Value>, Failure> {
+pub(crate) fn parse_object(
+    json: &str,
+    what: &str,
+) -> Result<serde_json::Map<String, Value>, Failure> {
     match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(bad_argument(&format!(

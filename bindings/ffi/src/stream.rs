@@ -6,9 +6,11 @@ use crate::counts::{Kind, Live};
 use crate::request;
 use crate::util::{arg_str, bad_argument, error_json, guarded, panic_json, Failure, Outcome};
 use crate::{DITTO_DONE, DITTO_ERROR, DITTO_OK, DITTO_PANIC, DITTO_PENDING};
-use ditto_llm::{Ditto, Error, ErrorKind, TextRequest};
-use futures_util::{FutureExt, StreamExt};
+use ditto_llm::{Error, ErrorKind};
+use futures_util::{FutureExt, Stream, StreamExt};
+use serde::Serialize;
 use std::ffi::c_char;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -38,17 +40,23 @@ impl Drop for DittoStream {
     }
 }
 
-/// Run the stream, sending each event (or the one error) as JSON. A full queue makes this wait;
-/// a dropped receiver ends it.
-async fn pump(ditto: Ditto, request: TextRequest, tx: mpsc::Sender<Outcome>) {
+/// Run the stream `open` yields, sending each item (or the one error) as JSON. A full queue
+/// makes this wait; a dropped receiver ends it.
+async fn pump<F, S, T>(open: F, tx: mpsc::Sender<Outcome>)
+where
+    F: Future<Output = ditto_llm::Result<S>> + Send,
+    S: Stream<Item = ditto_llm::Result<T>> + Send,
+    T: Serialize,
+{
     let work = async {
-        let mut stream = match ditto.stream_text(request).await {
+        let stream = match open.await {
             Ok(s) => s,
             Err(e) => {
                 let _ = tx.send((DITTO_ERROR, Some(error_json(&e)))).await;
                 return;
             }
         };
+        let mut stream = std::pin::pin!(stream);
         while let Some(item) = stream.next().await {
             let (outcome, last) = match item {
                 Ok(event) => match serde_json::to_string(&event) {
@@ -73,10 +81,17 @@ async fn pump(ditto: Ditto, request: TextRequest, tx: mpsc::Sender<Outcome>) {
 }
 
 impl DittoStream {
-    fn open(ditto: Ditto, request: TextRequest) -> Result<Self, Failure> {
+    /// A stream handle over the stream `open` resolves to (a text, agent or object stream),
+    /// pumped by a task on the shared runtime.
+    pub(crate) fn spawn<F, S, T>(open: F) -> Result<Self, Failure>
+    where
+        F: Future<Output = ditto_llm::Result<S>> + Send + 'static,
+        S: Stream<Item = ditto_llm::Result<T>> + Send + 'static,
+        T: Serialize + Send + 'static,
+    {
         let rt = crate::runtime::runtime()?;
         let (tx, rx) = mpsc::channel(QUEUE);
-        let task = rt.spawn(pump(ditto, request, tx)).abort_handle();
+        let task = rt.spawn(pump(open, tx)).abort_handle();
         Ok(DittoStream {
             rx: Mutex::new(rx),
             task,
@@ -84,6 +99,24 @@ impl DittoStream {
             cancel_reported: AtomicBool::new(false),
             _live: Live::new(Kind::Stream),
         })
+    }
+
+    /// Hand the stream to the caller through `out_stream`.
+    ///
+    /// # Safety
+    /// `out_stream` must be writable.
+    pub(crate) unsafe fn publish(
+        opened: Result<Self, Failure>,
+        out_stream: *mut *mut Self,
+    ) -> Outcome {
+        match opened {
+            Ok(stream) => {
+                // SAFETY: the caller guarantees `out_stream` is writable.
+                unsafe { *out_stream = Box::into_raw(Box::new(stream)) };
+                (DITTO_OK, None)
+            }
+            Err(f) => f.outcome(),
+        }
     }
 
     fn cancel(&self) {
@@ -155,15 +188,9 @@ pub unsafe extern "C" fn ditto_stream_open(
             let opened = (|| {
                 let ditto = client_ref(client)?.clone();
                 let request = request::text_request(arg_str(request_json, "request_json")?)?;
-                DittoStream::open(ditto, request)
+                DittoStream::spawn(async move { ditto.stream_text(request).await })
             })();
-            match opened {
-                Ok(stream) => {
-                    *out_stream = Box::into_raw(Box::new(stream));
-                    (DITTO_OK, None)
-                }
-                Err(f) => f.outcome(),
-            }
+            DittoStream::publish(opened, out_stream)
         })
     }
 }

@@ -1,0 +1,73 @@
+//! The core's hook traits implemented by host functions (see `host.rs`): tool execution, custom
+//! stop conditions and tool-call repair. Each sends one JSON input and reads one JSON reply.
+//!
+//! | hook | input JSON | reply JSON |
+//! |------|------------|------------|
+//! | tool | `{"tool_call": ToolCall, "step": 0}` | the tool's output (any JSON) |
+//! | stop | `{"steps": [StepResult, ...]}` | `true` / `false` |
+//! | tool repair | `{"tool_call", "error", "tools"}` | a `ToolCall`, or `null` to give up |
+
+use crate::host;
+use ditto_llm::agent::{StepResult, StopPredicate, ToolCallRepair, ToolContext, ToolExecutor};
+use ditto_llm::{Error, Tool, ToolCall};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// Call `fn_id` with `input` and parse its reply as `T`.
+async fn call_json<T: DeserializeOwned>(fn_id: u64, input: &Value) -> Result<T, String> {
+    let reply = host::call(fn_id, input.to_string()).await?;
+    serde_json::from_str(&reply)
+        .map_err(|e| format!("the host function's reply is not the expected JSON: {e}"))
+}
+
+/// A tool whose `execute` is host function `fn_id`. A host error (a Go error, a recovered
+/// panic, an output that could not be encoded) becomes the tool error fed back to the model.
+#[derive(Debug)]
+pub(crate) struct HostTool {
+    pub(crate) fn_id: u64,
+}
+
+#[async_trait::async_trait]
+impl ToolExecutor for HostTool {
+    async fn execute(&self, call: &ToolCall, ctx: &ToolContext) -> Result<Value, String> {
+        call_json(self.fn_id, &json!({"tool_call": call, "step": ctx.step})).await
+    }
+}
+
+/// A custom stop condition answered by host function `fn_id`. A failing predicate stops the
+/// loop (a broken condition must not let it run on to `max_steps`).
+#[derive(Debug)]
+pub(crate) struct HostStop {
+    pub(crate) fn_id: u64,
+}
+
+#[async_trait::async_trait]
+impl StopPredicate for HostStop {
+    async fn should_stop(&self, steps: &[StepResult]) -> bool {
+        call_json::<bool>(self.fn_id, &json!({ "steps": steps }))
+            .await
+            .unwrap_or(true)
+    }
+}
+
+/// A tool-call repair hook answered by host function `fn_id`; a host error is an `internal`
+/// error for the core, which then reports the call as a tool error.
+#[derive(Debug)]
+pub(crate) struct HostToolRepair {
+    pub(crate) fn_id: u64,
+}
+
+#[async_trait::async_trait]
+impl ToolCallRepair for HostToolRepair {
+    async fn repair(
+        &self,
+        call: &ToolCall,
+        error: &str,
+        tools: &[Tool],
+    ) -> ditto_llm::Result<Option<ToolCall>> {
+        let input = json!({"tool_call": call, "error": error, "tools": tools});
+        call_json(self.fn_id, &input)
+            .await
+            .map_err(|e| Error::internal(format!("the tool-call repair hook failed: {e}")))
+    }
+}
