@@ -12,8 +12,7 @@ const TOKENS: [&str; 9] = [
 fn runs(events: &[StreamEvent]) -> Vec<(bool, String)> {
     let mut out: Vec<(bool, String)> = Vec::new();
     let mut open: Option<(bool, String)> = None;
-    let mut push = |reasoning: bool, text: &str, out: &mut Vec<(bool, String)>| match out.last_mut()
-    {
+    let push = |reasoning: bool, text: &str, out: &mut Vec<(bool, String)>| match out.last_mut() {
         Some((r, t)) if *r == reasoning => t.push_str(text),
         _ => out.push((reasoning, text.to_owned())),
     };
