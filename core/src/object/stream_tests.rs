@@ -62,3 +62,127 @@ fn json_starts_after_whitespace_or_a_fence_line() {
         "not a fence: the parser will reject it"
     );
 }
+
+/// A model that streams fixed text pieces.
+#[derive(Debug)]
+struct Pieces(Vec<String>);
+
+#[async_trait::async_trait]
+impl LanguageModel for Pieces {
+    fn provider(&self) -> &str {
+        "test"
+    }
+    fn model_id(&self) -> &str {
+        "pieces"
+    }
+    async fn generate(&self, _: &crate::types::CallOptions) -> Result<crate::types::ModelResponse> {
+        Err(Error::internal("streaming only"))
+    }
+    async fn stream(&self, _: &crate::types::CallOptions) -> Result<crate::model::ModelStream> {
+        let mut events: Vec<Result<StreamEvent>> = self
+            .0
+            .iter()
+            .map(|p| Ok(StreamEvent::text_delta("t", p.clone())))
+            .collect();
+        events.push(Ok(StreamEvent::FinishStep {
+            finish_reason: FinishReason::Stop,
+            raw_finish_reason: None,
+            usage: Usage::new(1, 1),
+            response: ResponseMetadata::default(),
+            provider_metadata: None,
+        }));
+        Ok(crate::model::ModelStream {
+            warnings: vec![],
+            events: Box::pin(futures_util::stream::iter(events)),
+        })
+    }
+}
+
+fn cut(text: &str, cuts: &[usize]) -> Vec<String> {
+    let mut points: Vec<usize> = cuts
+        .iter()
+        .map(|c| {
+            let mut i = c % (text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        })
+        .collect();
+    points.sort_unstable();
+    let mut out = Vec::new();
+    let mut last = 0;
+    for p in points.into_iter().chain([text.len()]) {
+        out.push(text[last..p].to_owned());
+        last = p;
+    }
+    out
+}
+
+fn run(model: Pieces, req: ObjectRequest) -> (Vec<ObjectStreamEvent>, Option<Error>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut s = stream_object(&model, &req, None).await.unwrap();
+        let mut events = vec![];
+        while let Some(ev) = s.next().await {
+            match ev {
+                Ok(ev) => events.push(ev),
+                Err(e) => return (events, Some(e)),
+            }
+        }
+        (events, None)
+    })
+}
+
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// However the text is cut, array output yields every element once, in order, partial arrays
+    /// only ever grow, and the final array is the whole one.
+    #[test]
+    fn array_elements_arrive_once_in_order_for_any_chunking(
+        n in 0usize..6,
+        fenced in any::<bool>(),
+        cuts in prop::collection::vec(0usize..400, 0..10),
+    ) {
+        let items: Vec<Value> = (0..n).map(|i| json!({"id": i, "tag": format!("t{i}é")})).collect();
+        let body = json!({"elements": items}).to_string();
+        let text = if fenced { format!("```json\n{body}\n```") } else { body };
+        let req = ObjectRequest::new("test:pieces")
+            .prompt("p")
+            .schema(json!({"type": "object", "required": ["id"]}))
+            .output(super::super::ObjectOutput::Array);
+        let (events, err) = run(Pieces(cut(&text, &cuts)), req);
+        prop_assert!(err.is_none(), "{:?}", err);
+        let mut seen = vec![];
+        let mut last_len = 0;
+        for e in &events {
+            match e {
+                ObjectStreamEvent::Element { index, element } => {
+                    prop_assert_eq!(*index, seen.len());
+                    seen.push(element.clone());
+                }
+                ObjectStreamEvent::PartialObject { object } => {
+                    let len = object.as_array().unwrap().len();
+                    prop_assert!(len >= last_len);
+                    last_len = len;
+                }
+                _ => {}
+            }
+        }
+        prop_assert_eq!(&seen, &items);
+        let Some(ObjectStreamEvent::Finish { object, .. }) = events.last() else {
+            return Err(TestCaseError::fail("no finish"));
+        };
+        prop_assert_eq!(object, &Value::Array(items));
+        let text_back: String = events.iter().filter_map(|e| match e {
+            ObjectStreamEvent::TextDelta { text } => Some(text.as_str()),
+            _ => None,
+        }).collect();
+        prop_assert_eq!(text_back, text);
+    }
+}
