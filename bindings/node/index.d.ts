@@ -33,6 +33,47 @@ export interface DittoOptions {
   connectTimeoutMs?: number
   /** Retries after the first attempt (default 2). */
   maxRetries?: number
+  /** Model aliases with middleware; use the alias name as `model`. */
+  aliases?: Record<string, AliasOptions>
+  /** The store every alias's `cache` layer uses instead of its in-memory LRU. */
+  cacheStore?: CacheStore
+  /** Receives each finished span of `telemetry` layers. */
+  onSpan?: (span: SpanRecord) => void | PromiseLike<void>
+}
+
+/** An alias: `model` (`provider:model` or another alias) with layers, outermost first. */
+export interface AliasOptions {
+  model: string
+  middleware?: MiddlewareSpec[]
+}
+
+/** One middleware layer (the core's `MiddlewareSpec`; camelCase or snake_case keys). */
+export type MiddlewareSpec =
+  | { type: 'default-settings' | 'defaultSettings'; settings: Record<string, JSONValue> }
+  | { type: 'extract-reasoning' | 'extractReasoning'; tagName?: string; startWithReasoning?: boolean }
+  | { type: 'simulate-streaming' | 'simulateStreaming'; wordsPerChunk?: number }
+  | { type: 'fallback'; models: string[]; on?: ErrorCode[] }
+  | { type: 'retry'; maxRetries?: number; initialDelayMs?: number; maxDelayMs?: number; retryOn?: ErrorCode[] }
+  | { type: 'telemetry'; functionId?: string; recordInputs?: boolean; recordOutputs?: boolean }
+  | { type: 'cache'; maxEntries?: number; maxBytes?: number; ttlMs?: number; maxEntryBytes?: number }
+
+/** A cache store: keys are SHA-256 hex digests, values the core's JSON entry text. */
+export interface CacheStore {
+  get(key: string): string | null | undefined | PromiseLike<string | null | undefined>
+  put(key: string, value: string): void | PromiseLike<void>
+}
+
+/** A finished telemetry span. */
+export interface SpanRecord {
+  /** `gen_ai.<operation>`, e.g. `gen_ai.chat`. */
+  name: string
+  /** GenAI semantic-convention attributes (`gen_ai.request.model`, ...). */
+  attributes: Record<string, JSONValue>
+  startUnixNanos: number
+  endUnixNanos: number
+  durationMs: number
+  status: 'ok' | 'error'
+  error?: { kind: ErrorCode; message: string }
 }
 
 export declare class Ditto {

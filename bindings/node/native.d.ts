@@ -19,8 +19,11 @@ export declare class NativeCall {
 
 /** The native client behind the JS `Ditto` class. */
 export declare class NativeDitto {
-  /** `options_json`: the client options object as JSON text (camelCase or snake_case). */
-  constructor(optionsJson?: string | undefined | null)
+  /**
+   * `options_json`: the client options object as JSON text (camelCase or snake_case).
+   * `hooks` names the host functions `host` serves: `"cache-store"`, `"span-sink"`.
+   */
+  constructor(optionsJson?: string | undefined | null, host?: ((requestJson: string) => Promise<string>) | undefined | null, hooks?: Array<string> | undefined | null)
   /** The provider names this client knows. */
   providers(): Array<string>
   /** Start a non-streaming text generation. */

@@ -2,7 +2,8 @@
 // Ditto: the client. Options are checked here for shape, then validated by name in Rust.
 
 const native = require('./native-binding')
-const { toDittoError, abortError } = require('./errors')
+const { toDittoError, abortError, ConfigError } = require('./errors')
+const { HostCalls } = require('./host')
 const { prepareCall, prepareClient } = require('./options')
 const { StreamTextResult } = require('./stream')
 const { prepareAgent, agentResult } = require('./agent')
@@ -17,9 +18,10 @@ class Ditto {
    *   environment (`OPENAI_API_KEY`, `OPENAI_BASE_URL`, `<NAME>_BASE_URL`, ...).
    */
   constructor(options) {
-    const json = prepareClient(options)
+    const { rest, host, hooks } = clientHooks(options)
+    const json = prepareClient(rest)
     try {
-      this.#native = new native.NativeDitto(json)
+      this.#native = new native.NativeDitto(json, host?.dispatcher, hooks)
     } catch (err) {
       throw toDittoError(err)
     }
@@ -110,6 +112,28 @@ class Ditto {
     const { audioBase64, ...rest } = JSON.parse(await run(() => this.#native.generateSpeech(json), signal))
     return { audio: Uint8Array.from(Buffer.from(audioBase64, 'base64')), ...rest }
   }
+}
+
+/**
+ * Split the host hooks off the client options: `cacheStore: {get, put}` (the store every
+ * alias's `cache` middleware uses) and `onSpan(span)` (finished telemetry spans).
+ */
+function clientHooks(options) {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return { rest: options }
+  const { cacheStore, onSpan, ...rest } = options
+  const hooks = []
+  if (cacheStore != null) {
+    if (typeof cacheStore !== 'object' || typeof cacheStore.get !== 'function' || typeof cacheStore.put !== 'function') {
+      throw new ConfigError('Ditto option `cacheStore` must be an object with get(key) and put(key, value) functions', { kind: 'config' })
+    }
+    hooks.push('cache-store')
+  }
+  if (onSpan != null) {
+    if (typeof onSpan !== 'function') throw new ConfigError('Ditto option `onSpan` must be a function', { kind: 'config' })
+    hooks.push('span-sink')
+  }
+  if (hooks.length === 0) return { rest }
+  return { rest, host: new HostCalls({ cacheStore, onSpan }), hooks }
 }
 
 /** `options` with binary `audio` (any ArrayBuffer view, or an ArrayBuffer) as `{base64}`. */

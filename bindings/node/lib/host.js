@@ -34,7 +34,7 @@ class HostCalls {
 
   /**
    * @param {object} fns `{tools: {name: execute}, stops: [fn], repairToolCall, repairText,
-   *   cacheStore: {get, put}}` — each optional.
+   *   cacheStore: {get, put}, onSpan}` — each optional.
    */
   constructor(fns) {
     this.#fns = fns
@@ -104,6 +104,9 @@ class HostCalls {
       }
       case 'cache-put':
         await f.cacheStore.put(args.key, args.value)
+        return null
+      case 'span':
+        await f.onSpan(args)
         return null
       default:
         throw new Error(`unknown host function \`${fn}\``)

@@ -5,7 +5,8 @@ use crate::agent::agent_call;
 use crate::call::NativeCall;
 use crate::case::{camel_json, to_camel};
 use crate::errors::guarded;
-use crate::host::{HostBridge, HostFn};
+use crate::host::{HostBridge, HostFn, WeakHostFn};
+use crate::middleware::{HostCacheStore, HostSpanSink};
 use crate::object::{object_request, HostObjectRepair};
 use crate::options::{
     client_config, embed_request, image_request, rerank_request, speech_request, text_request,
@@ -27,15 +28,35 @@ pub struct NativeDitto {
 #[napi]
 impl NativeDitto {
     /// `options_json`: the client options object as JSON text (camelCase or snake_case).
-    #[napi(constructor)]
-    pub fn new(options_json: Option<String>) -> napi::Result<Self> {
+    /// `hooks` names the host functions `host` serves: `"cache-store"`, `"span-sink"`.
+    #[napi(
+        constructor,
+        ts_args_type = "optionsJson?: string | undefined | null, host?: ((requestJson: string) => Promise<string>) | undefined | null, hooks?: Array<string> | undefined | null"
+    )]
+    pub fn new(
+        options_json: Option<String>,
+        host: Option<WeakHostFn>,
+        hooks: Option<Vec<String>>,
+    ) -> napi::Result<Self> {
         guarded(|| {
             let config = match options_json {
                 Some(json) => client_config(&json)?,
                 None => DittoConfig::default(),
             };
+            let mut builder = Ditto::builder().config(config);
+            if let Some(host) = host.map(HostBridge::weak) {
+                for hook in hooks.unwrap_or_default() {
+                    builder = match hook.as_str() {
+                        "cache-store" => {
+                            builder.cache_store(Arc::new(HostCacheStore::new(host.clone())))
+                        }
+                        "span-sink" => builder.span_sink(Arc::new(HostSpanSink::new(host.clone()))),
+                        other => return Err(Error::config(format!("unknown client hook `{other}`"))),
+                    };
+                }
+            }
             Ok(NativeDitto {
-                inner: Ditto::from_config(config)?,
+                inner: builder.build()?,
             })
         })
     }

@@ -23,6 +23,9 @@ pub const MAX_REPLY_BYTES: usize = 64 << 20;
 
 /// The dispatcher of one call: kept alive (it holds the Node event loop open) while the call runs.
 pub type HostFn = ThreadsafeFunction<String, Promise<String>, String, Status, false>;
+/// The dispatcher of a client (cache store, span sink): weak, so a client alone does not keep
+/// Node running (a call in flight does).
+pub type WeakHostFn = ThreadsafeFunction<String, Promise<String>, String, Status, false, true>;
 
 type Reply = Pin<Box<dyn Future<Output = Result<String, String>> + Send>>;
 
@@ -49,6 +52,7 @@ macro_rules! dispatch_impl {
     };
 }
 dispatch_impl!(HostFn);
+dispatch_impl!(WeakHostFn);
 
 /// A handle on a dispatcher; cheap to clone, shared by every hook of a call.
 #[derive(Clone)]
@@ -74,6 +78,13 @@ struct Answer {
 impl HostBridge {
     /// The bridge of one call.
     pub fn new(tsfn: HostFn) -> Self {
+        HostBridge {
+            inner: Arc::new(Arc::new(tsfn)),
+        }
+    }
+
+    /// The bridge of a client.
+    pub fn weak(tsfn: WeakHostFn) -> Self {
         HostBridge {
             inner: Arc::new(Arc::new(tsfn)),
         }

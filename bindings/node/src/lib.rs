@@ -14,6 +14,7 @@ mod case;
 mod client;
 mod errors;
 mod host;
+mod middleware;
 mod object;
 mod options;
 mod stream;

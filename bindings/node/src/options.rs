@@ -577,6 +577,7 @@ pub fn speech_request(json: &str) -> Result<SpeechRequest> {
 
 const CLIENT_OPTIONS: &[&str] = &[
     "providers",
+    "aliases",
     "from_env",
     "timeout_ms",
     "connect_timeout_ms",
@@ -595,6 +596,21 @@ pub fn client_config(json: &str) -> Result<DittoConfig> {
         max_retries: o.u32("max_retries").map_err(cfg_err)?,
         ..DittoConfig::default()
     };
+    match o.take("aliases") {
+        None => {}
+        Some(Value::Object(aliases)) => {
+            for (name, a) in aliases {
+                let alias = crate::middleware::alias_config(&name, a)?;
+                config.aliases.insert(name, alias);
+            }
+        }
+        Some(other) => {
+            return Err(Error::config(format!(
+                "Ditto option `aliases` must be an object keyed by alias name, got {}",
+                type_name(&other)
+            )))
+        }
+    }
     match o.take("providers") {
         None => {}
         Some(Value::Object(providers)) => {

@@ -160,3 +160,16 @@ export async function objectDemo(): Promise<void> {
   const wrong: number = r.object.name
   void [name, plain, which, final, wrong]
 }
+
+// Middleware aliases, a host cache store, telemetry spans.
+const store = new Map<string, string>()
+export const withMiddleware = new Ditto({
+  aliases: {
+    fast: { model: 'openai:gpt-4o-mini', middleware: [{ type: 'cache', ttlMs: 60_000 }, { type: 'extract-reasoning', tagName: 'think' }] },
+    safe: { model: 'fast', middleware: [{ type: 'fallback', models: ['anthropic:claude-3-5-haiku-latest'], on: ['rate_limited'] }, { type: 'retry', maxRetries: 3 }] },
+  },
+  cacheStore: { get: (k) => store.get(k) ?? null, put: (k, v) => void store.set(k, v) },
+  onSpan: (span) => console.log(span.name, span.attributes['gen_ai.request.model'], span.durationMs),
+})
+// @ts-expect-error unknown middleware type
+export const badMiddleware = new Ditto({ aliases: { x: { model: 'm', middleware: [{ type: 'teleport' }] } } })
