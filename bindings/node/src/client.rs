@@ -51,7 +51,9 @@ impl NativeDitto {
                             builder.cache_store(Arc::new(HostCacheStore::new(host.clone())))
                         }
                         "span-sink" => builder.span_sink(Arc::new(HostSpanSink::new(host.clone()))),
-                        other => return Err(Error::config(format!("unknown client hook `{other}`"))),
+                        other => {
+                            return Err(Error::config(format!("unknown client hook `{other}`")))
+                        }
                     };
                 }
             }

@@ -14,17 +14,25 @@ fn aliases_take_camel_case_specs() {
     .unwrap();
     assert_eq!(a.model, "openai:gpt-4o-mini");
     assert_eq!(a.middleware[0].type_name(), "extract-reasoning");
-    assert!(matches!(&a.middleware[0], MiddlewareSpec::ExtractReasoning { tag_name, start_with_reasoning: true } if tag_name == "thinking"));
+    assert!(
+        matches!(&a.middleware[0], MiddlewareSpec::ExtractReasoning { tag_name, start_with_reasoning: true } if tag_name == "thinking")
+    );
     assert_eq!(a.middleware[1].type_name(), "cache");
     match &a.middleware[2] {
-        MiddlewareSpec::DefaultSettings { settings } => assert_eq!(settings.max_output_tokens, Some(5)),
+        MiddlewareSpec::DefaultSettings { settings } => {
+            assert_eq!(settings.max_output_tokens, Some(5))
+        }
         other => panic!("{other:?}"),
     }
 }
 
 #[test]
 fn bad_aliases_are_config_errors_with_a_path() {
-    let err = alias_config("x", json!({"model": "m:x", "middleware": [{"type": "teleport"}]})).unwrap_err();
+    let err = alias_config(
+        "x",
+        json!({"model": "m:x", "middleware": [{"type": "teleport"}]}),
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), ditto_llm::ErrorKind::Config);
     assert!(err.message().starts_with("aliases.x"), "{}", err.message());
     let err = alias_config("x", json!({"middleware": []})).unwrap_err();
@@ -46,7 +54,12 @@ async fn the_cache_store_goes_through_the_host() {
     let store = HostCacheStore::new(host);
     assert_eq!(store.get("hit").await.unwrap(), Some(b"{\"v\":1}".to_vec()));
     assert_eq!(store.get("miss").await.unwrap(), None);
-    assert!(store.get("boom").await.unwrap_err().message().contains("store down"));
+    assert!(store
+        .get("boom")
+        .await
+        .unwrap_err()
+        .message()
+        .contains("store down"));
     store.put("k", b"{}".to_vec()).await.unwrap();
     assert!(store.put("k", vec![0xff]).await.is_err());
 }
