@@ -50,6 +50,29 @@ async fn alias_from_json_config_applies_its_middleware() {
 }
 
 #[tokio::test]
+async fn an_alias_can_shadow_a_model_name() {
+    let server = mock().await;
+    let cfg = config(
+        &server,
+        json!({"openai:gpt-4o-mini": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "default-settings", "settings": {"seed": 7}},
+        ]}}),
+    );
+    let ditto = Ditto::from_config(cfg).unwrap();
+    ditto
+        .generate_text(TextRequest::new("openai:gpt-4o-mini").prompt("hi"))
+        .await
+        .unwrap();
+    ditto
+        .generate_text(TextRequest::new("openai:gpt-4o").prompt("hi"))
+        .await
+        .unwrap();
+    let reqs = server.requests();
+    assert_eq!(reqs[0].body["seed"], 7);
+    assert!(reqs[1].body.get("seed").is_none());
+}
+
+#[tokio::test]
 async fn alias_errors_name_the_alias() {
     let server = mock().await;
     let cycle = config(&server, json!({"a": {"model": "b"}, "b": {"model": "a"}}));

@@ -14,7 +14,9 @@ const MAX_ALIAS_DEPTH: usize = 16;
 
 /// One alias: `{"model": "openai:gpt-4o-mini", "middleware": [{"type": "cache"}]}`.
 ///
-/// `model` (and the models of a `fallback` layer) may name another alias.
+/// `model` (and the models of a `fallback` layer) may name another alias. An alias named
+/// like a model (`"openai:gpt-4o"`) with itself as `model` wraps that model for every request
+/// naming it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AliasConfig {
@@ -118,7 +120,14 @@ impl<'a> AliasBuilder<'a> {
                 Error::config(format!("aliases.{name}: {}", e.message()))
             }
         };
-        let base = self.resolve(&alias.model).map_err(in_alias)?;
+        // An alias may shadow a model name (`openai:gpt-4o` with a cache around
+        // `openai:gpt-4o`): its own name as base means the provider's model.
+        let base = if alias.model == name {
+            (self.base)(name)
+        } else {
+            self.resolve(&alias.model)
+        }
+        .map_err(in_alias)?;
         let resolve = |n: &str| self.resolve(n);
         let ctx = SpecContext {
             models: &resolve,
