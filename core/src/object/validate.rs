@@ -304,7 +304,10 @@ impl<'a> Validator<'a> {
             }
         }
         let props = s.get("properties").and_then(Value::as_object);
-        let additional = s.get("additionalProperties");
+        // With `patternProperties` (not checked) we cannot tell which properties are additional.
+        let additional = s
+            .get("additionalProperties")
+            .filter(|_| !s.contains_key("patternProperties"));
         for (k, v) in m {
             let len = push_path(path, k);
             match props.and_then(|p| p.get(k)) {

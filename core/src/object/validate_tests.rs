@@ -216,6 +216,11 @@ fn pattern_and_format_are_ignored_and_reported() {
         "enum": [{"format": 1}]
     });
     ok(json!({"pattern": "^a+$"}), json!("bbb"));
+    // Unknown which keys `patternProperties` covers: `additionalProperties` is not applied.
+    ok(
+        json!({"patternProperties": {"^x": {}}, "additionalProperties": false}),
+        json!({"x1": 1}),
+    );
     assert_eq!(ignored_keywords(&s), vec!["format", "pattern"]);
     assert!(ignored_keywords(&json!({"properties": {"pattern": {}}})).is_empty());
 }
