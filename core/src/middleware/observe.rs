@@ -36,6 +36,7 @@ pub(crate) struct Observed<O: Observer> {
     observer: O,
     ended: bool,
     finishing: Option<(BoxFuture<'static, ()>, Option<Result<StreamEvent>>)>,
+    span: Option<tracing::Span>,
 }
 
 impl<O: Observer> Observed<O> {
@@ -46,7 +47,14 @@ impl<O: Observer> Observed<O> {
             observer,
             ended: false,
             finishing: None,
+            span: None,
         }
+    }
+
+    /// Enter `span` while polling the inner stream (so its logs nest under it).
+    pub(crate) fn in_span(mut self, span: tracing::Span) -> Self {
+        self.span = Some(span);
+        self
     }
 
     fn end_with(
@@ -70,6 +78,8 @@ impl<O: Observer> Stream for Observed<O> {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
+        let span = this.span.clone();
+        let _entered = span.as_ref().map(tracing::Span::enter);
         loop {
             if let Some((fut, _)) = &mut this.finishing {
                 std::task::ready!(fut.as_mut().poll(cx));

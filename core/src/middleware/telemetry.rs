@@ -227,6 +227,7 @@ impl Middleware for Telemetry {
         let span = self.begin(next, options, true);
         match next.stream(options).instrument(span.live.clone()).await {
             Ok(s) => {
+                let live = span.live.clone();
                 let observer = StreamSpan {
                     span: Some(span),
                     sink: self.sink.clone(),
@@ -235,7 +236,7 @@ impl Middleware for Telemetry {
                 };
                 Ok(ModelStream {
                     warnings: s.warnings,
-                    events: Box::pin(Observed::new(s.events, observer)),
+                    events: Box::pin(Observed::new(s.events, observer).in_span(live)),
                 })
             }
             Err(e) => {
