@@ -3,9 +3,12 @@
 
 use crate::agent::agent_call;
 use crate::aio;
-use crate::astream::{Opener, PyAsyncTextStream};
+use crate::areader::Opener;
+use crate::astream::PyAsyncTextStream;
 use crate::client::build_client;
 use crate::host::HostLoop;
+use crate::objects::{convert_typed, object_call};
+use crate::ostream::PyAsyncObjectStream;
 use crate::request::{
     embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request, CallExtras, SpeechSettings,
@@ -15,9 +18,12 @@ use crate::results::{
     PyTranscriptionResult,
 };
 use crate::runtime::{check_same_process, guard};
-use ditto_llm::EventStream;
+use ditto_llm::object::{ObjectRepair, ObjectStreamEvent};
+use ditto_llm::StreamEvent;
+use futures_util::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use std::sync::Arc;
 
 /// The asyncio client.
 #[pyclass(frozen, module = "ditto_llm._native", name = "AsyncDitto")]
@@ -97,21 +103,70 @@ impl PyAsyncDitto {
             let client = self.inner.clone();
             let host_loop = HostLoop::caller(py);
             let Some(call) = agent_call(kwargs, &host_loop)? else {
-                let open: Opener = Box::new(move || {
+                let open: Opener<StreamEvent> = Box::new(move || {
                     Box::pin(async move {
                         let s = client.stream_text(request).await?;
-                        Ok(Box::pin(s) as EventStream)
+                        Ok(s.boxed())
                     })
                 });
                 return Ok(PyAsyncTextStream::new(open, None));
             };
-            let open: Opener = Box::new(move || {
+            let open: Opener<StreamEvent> = Box::new(move || {
                 Box::pin(async move {
                     let s = client.stream_agent(request, &call.tools, &call.options)?;
-                    Ok(Box::pin(s) as EventStream)
+                    Ok(s.boxed())
                 })
             });
             Ok(PyAsyncTextStream::new(open, Some(host_loop)))
+        })
+    }
+
+    /// Generate a structured object matching `schema`; await the result.
+    #[pyo3(signature = (**kwargs))]
+    fn generate_object<'py>(
+        &self,
+        py: Python<'py>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let call = object_call("generate_object", kwargs, &HostLoop::caller(py))?;
+            let client = self.inner.clone();
+            let work = async move {
+                let output = call.request.output;
+                let repair = call.repair.as_deref().map(|r| r as &dyn ObjectRepair);
+                let r = client.generate_object(call.request.clone(), repair).await?;
+                Ok((r, call.model, output))
+            };
+            let (fut, _) = aio::spawn(py, work, convert_typed)?;
+            Ok(fut)
+        })
+    }
+
+    /// Stream a structured object: `async for ev in client.stream_object(...)`. The request is
+    /// sent on the first iteration.
+    #[pyo3(signature = (**kwargs))]
+    fn stream_object(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyAsyncObjectStream> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let host_loop = HostLoop::caller(py);
+            let call = object_call("stream_object", kwargs, &host_loop)?;
+            let client = self.inner.clone();
+            let output = call.request.output;
+            let (request, repair) = (call.request, call.repair);
+            let open: Opener<ObjectStreamEvent> = Box::new(move || {
+                Box::pin(async move {
+                    let repair = repair.map(|r| r as Arc<dyn ObjectRepair>);
+                    Ok(client.stream_object(request, repair).await?.boxed())
+                })
+            });
+            Ok(PyAsyncObjectStream::new(
+                open, host_loop, call.model, output,
+            ))
         })
     }
 

@@ -4,6 +4,8 @@
 use crate::agent::agent_call;
 use crate::errors::to_py_err;
 use crate::host::HostLoop;
+use crate::objects::{object_call, PyGenerateObjectResult};
+use crate::ostream::PyObjectStream;
 use crate::request::{
     client_config, embed_request, image_request, rerank_request, speech_request, text_request,
     transcription_request, CallExtras, SpeechSettings,
@@ -14,9 +16,11 @@ use crate::results::{
 };
 use crate::runtime::{check_same_process, guard, wait};
 use crate::stream::PyTextStream;
-use ditto_llm::EventStream;
+use ditto_llm::object::ObjectRepair;
+use futures_util::StreamExt;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+use std::sync::Arc;
 
 /// Build the core client from the constructor arguments (shared with `AsyncDitto`).
 pub fn build_client(
@@ -103,15 +107,54 @@ impl PyDitto {
         guard(|| {
             check_same_process(self.pid)?;
             let request = text_request("stream_text", kwargs)?;
-            let stream: EventStream = match agent_call(kwargs, &HostLoop::private())? {
-                None => Box::pin(wait(py, self.inner.stream_text(request))?),
-                Some(call) => Box::pin(
-                    self.inner
-                        .stream_agent(request, &call.tools, &call.options)
-                        .map_err(|e| to_py_err(&e))?,
-                ),
+            let stream = match agent_call(kwargs, &HostLoop::private())? {
+                None => wait(py, self.inner.stream_text(request))?.boxed(),
+                Some(call) => self
+                    .inner
+                    .stream_agent(request, &call.tools, &call.options)
+                    .map_err(|e| to_py_err(&e))?
+                    .boxed(),
             };
             Ok(PyTextStream::new(stream))
+        })
+    }
+
+    /// Generate a structured object matching `schema` (a JSON Schema dict or pydantic model).
+    #[pyo3(signature = (**kwargs))]
+    fn generate_object(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyGenerateObjectResult> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let call = object_call("generate_object", kwargs, &HostLoop::private())?;
+            let output = call.request.output;
+            let repair = call.repair.clone();
+            let work = self.inner.generate_object(
+                call.request,
+                repair.as_deref().map(|r| r as &dyn ObjectRepair),
+            );
+            let result = wait(py, work)?;
+            PyGenerateObjectResult::new(py, result, call.model.as_ref(), output)
+        })
+    }
+
+    /// Stream a structured object: partial objects while the model writes, then `finish`.
+    /// The request is sent now; errors before the first byte raise here.
+    #[pyo3(signature = (**kwargs))]
+    fn stream_object(
+        &self,
+        py: Python<'_>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyObjectStream> {
+        guard(|| {
+            check_same_process(self.pid)?;
+            let call = object_call("stream_object", kwargs, &HostLoop::private())?;
+            let output = call.request.output;
+            let repair = call.repair.map(|r| r as Arc<dyn ObjectRepair>);
+            let stream = wait(py, self.inner.stream_object(call.request, repair))?;
+            Ok(PyObjectStream::new(stream.boxed(), call.model, output))
         })
     }
 

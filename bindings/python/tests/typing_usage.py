@@ -115,3 +115,29 @@ def agent_usage(client: ditto_llm.Ditto) -> str:
             approvals=[{"approval_id": a["approval_id"], "approved": True}],
         )
     return f"{r.text} {r.total_usage.total_tokens} {[s.tool_results for s in steps]}"
+
+
+def object_usage(client: ditto_llm.Ditto) -> str:
+    r = client.generate_object(model="openai:gpt-4o-mini", prompt="Who?", schema=Person)
+    person: Person = r.object
+    raw = r.raw
+    s = client.stream_object(
+        model="openai:gpt-4o-mini", prompt="Who?", schema={"type": "object"}, mode="json", repair=lambda t, e: None
+    )
+    partials = [p for p in s.partial_object_stream]
+    e = client.generate_object(model="openai:gpt-4o-mini", prompt="?", output="enum", enum=["a", "b"])
+    try:
+        client.generate_object(model="openai:gpt-4o-mini", prompt="?", output="no-schema")
+    except ditto_llm.NoObjectGeneratedError as err:
+        return f"{err.text} {err.usage} {err.finish_reason}"
+    return f"{person.name} {raw} {partials} {e.object}"
+
+
+async def async_object_usage(client: ditto_llm.AsyncDitto) -> str:
+    r = await client.generate_object(model="openai:gpt-4o-mini", prompt="Who?", schema=Person)
+    out = str(r.object)
+    async for ev in client.stream_object(model="openai:gpt-4o-mini", prompt="?", schema=Person, output="array"):
+        if ev.type == "element":
+            out += str(ev.element)
+    res = await client.stream_object(model="openai:gpt-4o-mini", prompt="?", schema=Person).collect()
+    return out + str(res.usage.total_tokens)

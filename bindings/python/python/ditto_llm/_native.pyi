@@ -1,7 +1,8 @@
 # Interface of the Rust extension `ditto_llm._native`. Checked against the built module in CI
 # with `python -m mypy.stubtest ditto_llm` (bindings/python/scripts/test.sh).
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+import builtins
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Literal, Optional, Union, final
 
@@ -12,11 +13,15 @@ from ditto_llm.types import (
     EventType,
     FinishReason,
     MessageLike,
+    ObjectMode,
+    ObjectOutput,
     ProviderSettings,
+    RepairHook,
     StopConditionLike,
     ToolChoiceLike,
     ToolLike,
 )
+
 
 __all__ = [
     "Ditto",
@@ -26,6 +31,10 @@ __all__ = [
     "StreamEvent",
     "GenerateTextResult",
     "StepResult",
+    "GenerateObjectResult",
+    "ObjectStreamEvent",
+    "ObjectStream",
+    "AsyncObjectStream",
     "Usage",
     "ToolCall",
     "CallWarning",
@@ -189,6 +198,113 @@ class StepResult:
     @property
     def response(self) -> ResponseMetadata: ...
     def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class GenerateObjectResult:
+    """The result of `generate_object`."""
+
+    @property
+    def object(self) -> Any:
+        """The object: a validated pydantic instance (a list of them for `array` output) when
+        `schema` was a pydantic model class, else dicts / lists / str as parsed."""
+    @property
+    def raw(self) -> JSON:
+        """The validated object as plain JSON values."""
+    @property
+    def text(self) -> str:
+        """The model's raw text."""
+    @property
+    def finish_reason(self) -> FinishReason: ...
+    @property
+    def raw_finish_reason(self) -> Optional[str]: ...
+    @property
+    def usage(self) -> Usage: ...
+    @property
+    def warnings(self) -> list[CallWarning]: ...
+    @property
+    def response(self) -> ResponseMetadata: ...
+    @property
+    def provider_metadata(self) -> Optional[dict[str, JSON]]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+
+@final
+class ObjectStreamEvent:
+    """One event of an object stream: `partial-object`, `element`, `text-delta` or `finish`."""
+
+    @property
+    def type(self) -> Literal["partial-object", "element", "text-delta", "finish"]: ...
+    @property
+    def object(self) -> Optional[JSON]:
+        """The partial object (`partial-object`) or the validated one (`finish`)."""
+    @property
+    def index(self) -> Optional[int]: ...
+    @property
+    def element(self) -> Optional[JSON]: ...
+    @property
+    def text(self) -> Optional[str]: ...
+    @property
+    def finish_reason(self) -> Optional[FinishReason]: ...
+    @property
+    def usage(self) -> Optional[Usage]: ...
+    @property
+    def warnings(self) -> Optional[list[CallWarning]]: ...
+    @property
+    def response(self) -> Optional[ResponseMetadata]: ...
+    def to_dict(self) -> dict[str, JSON]: ...
+    def __eq__(self, value: builtins.object, /) -> bool: ...
+    def __ne__(self, value: builtins.object, /) -> bool: ...
+
+@final
+class ObjectStream:
+    """A synchronous stream of object events."""
+
+    def __iter__(self) -> ObjectStream: ...
+    def __next__(self) -> ObjectStreamEvent: ...
+    @property
+    def partial_object_stream(self) -> Iterator[JSON]:
+        """The partial objects, each one as it changed (consumes the stream)."""
+    @property
+    def element_stream(self) -> Iterator[Any]:
+        """`array` output: each complete element (pydantic instances with a model)."""
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """The raw text as the model wrote it."""
+    def collect(self) -> GenerateObjectResult: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __enter__(self) -> ObjectStream: ...
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> bool: ...
+
+@final
+class AsyncObjectStream:
+    """An asyncio stream of object events. The request is sent on the first iteration."""
+
+    def __aiter__(self) -> AsyncObjectStream: ...
+    def __anext__(self) -> Awaitable[ObjectStreamEvent]: ...
+    @property
+    def partial_object_stream(self) -> AsyncIterator[JSON]: ...
+    @property
+    def element_stream(self) -> AsyncIterator[Any]: ...
+    @property
+    def text_stream(self) -> AsyncIterator[str]: ...
+    def collect(self) -> Awaitable[GenerateObjectResult]: ...
+    def aclose(self) -> Awaitable[None]: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+    def __aenter__(self) -> Awaitable[AsyncObjectStream]: ...
+    def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> Awaitable[bool]: ...
 
 @final
 class EmbedResult:
@@ -484,6 +600,60 @@ class Ditto:
         approvals: Optional[Sequence[ApprovalLike]] = None,
         repair_tool_call: Optional[Callable[[dict[str, JSON], str, list[dict[str, JSON]]], Any]] = None,
     ) -> TextStream: ...
+    def generate_object(
+        self,
+        *,
+        model: str,
+        schema: Optional[Union[Mapping[str, Any], type]] = None,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        output: ObjectOutput = "object",
+        enum: Optional[Sequence[str]] = None,
+        mode: ObjectMode = "auto",
+        schema_name: Optional[str] = None,
+        schema_description: Optional[str] = None,
+        repair: Optional[RepairHook] = None,
+        max_object_bytes: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> GenerateObjectResult: ...
+    def stream_object(
+        self,
+        *,
+        model: str,
+        schema: Optional[Union[Mapping[str, Any], type]] = None,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        output: ObjectOutput = "object",
+        enum: Optional[Sequence[str]] = None,
+        mode: ObjectMode = "auto",
+        schema_name: Optional[str] = None,
+        schema_description: Optional[str] = None,
+        repair: Optional[RepairHook] = None,
+        max_object_bytes: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> ObjectStream: ...
     def embed(
         self,
         *,
@@ -613,6 +783,60 @@ class AsyncDitto:
         approvals: Optional[Sequence[ApprovalLike]] = None,
         repair_tool_call: Optional[Callable[[dict[str, JSON], str, list[dict[str, JSON]]], Any]] = None,
     ) -> AsyncTextStream: ...
+    def generate_object(
+        self,
+        *,
+        model: str,
+        schema: Optional[Union[Mapping[str, Any], type]] = None,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        output: ObjectOutput = "object",
+        enum: Optional[Sequence[str]] = None,
+        mode: ObjectMode = "auto",
+        schema_name: Optional[str] = None,
+        schema_description: Optional[str] = None,
+        repair: Optional[RepairHook] = None,
+        max_object_bytes: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> Awaitable[GenerateObjectResult]: ...
+    def stream_object(
+        self,
+        *,
+        model: str,
+        schema: Optional[Union[Mapping[str, Any], type]] = None,
+        prompt: Optional[str] = None,
+        system: Optional[str] = None,
+        messages: Optional[Sequence[MessageLike]] = None,
+        output: ObjectOutput = "object",
+        enum: Optional[Sequence[str]] = None,
+        mode: ObjectMode = "auto",
+        schema_name: Optional[str] = None,
+        schema_description: Optional[str] = None,
+        repair: Optional[RepairHook] = None,
+        max_object_bytes: Optional[int] = None,
+        max_output_tokens: Optional[int] = None,
+        temperature: Optional[float] = None,
+        top_p: Optional[float] = None,
+        top_k: Optional[int] = None,
+        stop: Optional[Union[str, Sequence[str]]] = None,
+        seed: Optional[int] = None,
+        presence_penalty: Optional[float] = None,
+        frequency_penalty: Optional[float] = None,
+        provider_options: Optional[Mapping[str, Mapping[str, JSON]]] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_retries: Optional[int] = None,
+    ) -> AsyncObjectStream: ...
     def embed(
         self,
         *,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, List, Literal, Mapping, Union
+from typing import Any, Awaitable, Callable, List, Literal, Mapping, Optional, Union
 
+from ._errors import DittoError
 from ._tools import Tool
 
 __all__ = [
@@ -17,6 +18,9 @@ __all__ = [
     "EventType",
     "StopConditionLike",
     "ApprovalLike",
+    "ObjectOutput",
+    "ObjectMode",
+    "RepairHook",
 ]
 
 JSON = Any
@@ -78,3 +82,14 @@ EventType = Literal[
     "abort",
     "raw",
 ]
+
+ObjectOutput = Literal["object", "array", "enum", "no-schema"]
+"""The shape of `generate_object`'s result: one object, an array of elements, one of `enum`,
+or any JSON (unchecked)."""
+
+ObjectMode = Literal["auto", "json", "tool"]
+"""How the model is asked for JSON: the provider's native structured output (`auto`), JSON mode
+with the schema in the system prompt (`json`), or a forced tool call (`tool`)."""
+
+RepairHook = Callable[[str, DittoError], Union[Optional[str], Awaitable[Optional[str]]]]
+"""`repair(text, error)`: fixed text for output that failed to parse or validate, or None."""
