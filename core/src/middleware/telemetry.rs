@@ -19,6 +19,19 @@ use tracing::Instrument;
 /// Output text kept for `gen_ai.output.messages` at most (bytes).
 const MAX_RECORDED_OUTPUT_BYTES: usize = 64 * 1024;
 
+/// Prompt JSON kept for `gen_ai.input.messages` at most (bytes); longer prompts are cut and
+/// flagged with `ditto.input.truncated`.
+const MAX_RECORDED_INPUT_BYTES: usize = 64 * 1024;
+
+/// `text` cut to at most `max` bytes on a character boundary.
+fn cut(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// Records a span named `gen_ai.chat` for every `generate` and `stream` call.
 ///
 /// Attributes: `gen_ai.operation.name` (`chat`), `gen_ai.provider.name`,
@@ -28,7 +41,8 @@ const MAX_RECORDED_OUTPUT_BYTES: usize = 64 * 1024;
 /// `gen_ai.usage.input_tokens`, `gen_ai.usage.output_tokens` (when known), `error.type` on
 /// failure, and `ditto.stream`, `ditto.function_id`, `ditto.time_to_first_chunk_ms` (streams),
 /// `gen_ai.input.messages` / `gen_ai.output.messages` (JSON text, only when
-/// `record_inputs` / `record_outputs`).
+/// `record_inputs` / `record_outputs`; each cut at 64 KiB, a cut prompt flagged with
+/// `ditto.input.truncated`).
 ///
 /// A stream's span ends when `finish-step` arrives (or on its error, or when it is dropped,
 /// which records status `cancelled`). The sink runs before the last event reaches the caller.
@@ -110,7 +124,13 @@ impl Telemetry {
         }
         if self.record_inputs {
             let messages = serde_json::to_string(&options.prompt).unwrap_or_default();
-            put("gen_ai.input.messages", json!(messages));
+            if messages.len() > MAX_RECORDED_INPUT_BYTES {
+                put("ditto.input.truncated", json!(true));
+            }
+            put(
+                "gen_ai.input.messages",
+                json!(cut(&messages, MAX_RECORDED_INPUT_BYTES)),
+            );
         }
         let live = tracing::info_span!(
             "gen_ai.chat",
@@ -264,11 +284,7 @@ impl Observer for StreamSpan {
         match event {
             StreamEvent::TextDelta { text, .. } if span.record_outputs => {
                 let room = MAX_RECORDED_OUTPUT_BYTES.saturating_sub(self.text.len());
-                let mut cut = room.min(text.len());
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                self.text.push_str(&text[..cut]);
+                self.text.push_str(cut(text, room));
             }
             StreamEvent::FinishStep {
                 finish_reason,

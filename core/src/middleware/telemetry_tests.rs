@@ -150,3 +150,22 @@ async fn dropped_and_failed_streams_record_an_error_span() {
     let span = sink.take().remove(0);
     assert!(matches!(span.status, SpanStatus::Error { ref kind, .. } if kind == "stream"));
 }
+
+#[tokio::test]
+async fn recorded_inputs_are_capped() {
+    let sink = Arc::new(Collect::default());
+    let layer = Telemetry {
+        record_inputs: true,
+        ..Telemetry::new(sink.clone())
+    };
+    let m = wrap(Scripted::new("m", vec![]), vec![Arc::new(layer)]);
+    let mut o = options();
+    o.prompt = vec![crate::types::Message::user(
+        "é".repeat(MAX_RECORDED_INPUT_BYTES),
+    )];
+    m.generate(&o).await.unwrap();
+    let a = sink.take().remove(0).attributes;
+    assert_eq!(a["ditto.input.truncated"], true);
+    assert!(a["gen_ai.input.messages"].as_str().unwrap().len() <= MAX_RECORDED_INPUT_BYTES);
+    assert_eq!(cut("aé", 2), "a");
+}
