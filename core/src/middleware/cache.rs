@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Largest entry stored by default (serialized bytes).
 pub const DEFAULT_MAX_ENTRY_BYTES: usize = 4 * 1024 * 1024;
 
-/// Caches model calls by [`cache_key`](super::cache_key::cache_key) (model + canonical call
+/// Caches model calls by [`cache_key`](crate::middleware::cache_key()) (model + canonical call
 /// options).
 ///
 /// - `generate`: the response is stored as JSON and returned as is on a hit.
