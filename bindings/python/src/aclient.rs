@@ -5,7 +5,7 @@ use crate::agent::agent_call;
 use crate::aio;
 use crate::areader::Opener;
 use crate::astream::PyAsyncTextStream;
-use crate::client::build_client;
+use crate::client::{build_client, ClientArgs};
 use crate::host::HostLoop;
 use crate::objects::{convert_typed, object_call};
 use crate::ostream::PyAsyncObjectStream;
@@ -31,26 +31,55 @@ use std::sync::Arc;
 pub struct PyAsyncDitto {
     inner: ditto_llm::Ditto,
     pid: u32,
+    /// Where the cache store's and span sink's coroutines run: the latest call's loop.
+    hooks_loop: Arc<HostLoop>,
 }
 
 #[pymethods]
 impl PyAsyncDitto {
     #[new]
-    #[pyo3(signature = (providers=None, *, from_env=true, timeout=None, connect_timeout=None, max_retries=None))]
+    #[pyo3(signature = (providers=None, *, from_env=true, timeout=None, connect_timeout=None, max_retries=None, aliases=None, cache_store=None, on_span=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
+        py: Python<'_>,
         providers: Option<&Bound<'_, PyAny>>,
         from_env: bool,
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        aliases: Option<&Bound<'_, PyAny>>,
+        cache_store: Option<&Bound<'_, PyAny>>,
+        on_span: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(|| {
-            let inner = build_client(providers, from_env, timeout, connect_timeout, max_retries)?;
+            let args = ClientArgs {
+                providers,
+                aliases,
+                cache_store,
+                on_span,
+                from_env,
+                timeout,
+                connect_timeout,
+                max_retries,
+            };
+            let hooks_loop = HostLoop::caller(py);
+            let inner = build_client(args, &hooks_loop)?;
             Ok(PyAsyncDitto {
                 inner,
                 pid: std::process::id(),
+                hooks_loop,
             })
         })
+    }
+
+    /// The alias names this client knows (from `aliases=`).
+    #[getter]
+    fn aliases(&self) -> Vec<String> {
+        self.inner
+            .aliases()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The provider names this client knows.
@@ -72,6 +101,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let request = text_request("generate_text", kwargs)?;
             let client = self.inner.clone();
             let Some(call) = agent_call(kwargs, &HostLoop::caller(py))? else {
@@ -99,6 +129,7 @@ impl PyAsyncDitto {
     ) -> PyResult<PyAsyncTextStream> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let request = text_request("stream_text", kwargs)?;
             let client = self.inner.clone();
             let host_loop = HostLoop::caller(py);
@@ -130,6 +161,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let call = object_call("generate_object", kwargs, &HostLoop::caller(py))?;
             let client = self.inner.clone();
             let work = async move {
@@ -153,6 +185,7 @@ impl PyAsyncDitto {
     ) -> PyResult<PyAsyncObjectStream> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let host_loop = HostLoop::caller(py);
             let call = object_call("stream_object", kwargs, &host_loop)?;
             let client = self.inner.clone();
@@ -185,6 +218,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let request = embed_request(
                 model,
                 input,
@@ -218,6 +252,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let request = rerank_request(
                 model,
                 query,
@@ -252,6 +287,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let extras = CallExtras {
                 provider_options,
                 headers,
@@ -284,6 +320,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let extras = CallExtras {
                 provider_options,
                 headers,
@@ -318,6 +355,7 @@ impl PyAsyncDitto {
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
             check_same_process(self.pid)?;
+            self.hooks_loop.follow(py);
             let extras = CallExtras {
                 provider_options,
                 headers,

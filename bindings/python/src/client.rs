@@ -4,6 +4,7 @@
 use crate::agent::agent_call;
 use crate::errors::to_py_err;
 use crate::host::HostLoop;
+use crate::middleware::hooks;
 use crate::objects::{object_call, PyGenerateObjectResult};
 use crate::ostream::PyObjectStream;
 use crate::request::{
@@ -22,18 +23,44 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::sync::Arc;
 
-/// Build the core client from the constructor arguments (shared with `AsyncDitto`).
+/// The constructor arguments shared by `Ditto` and `AsyncDitto`.
+#[derive(Debug)]
+pub struct ClientArgs<'a, 'py> {
+    pub providers: Option<&'a Bound<'py, PyAny>>,
+    pub aliases: Option<&'a Bound<'py, PyAny>>,
+    pub cache_store: Option<&'a Bound<'py, PyAny>>,
+    pub on_span: Option<&'a Bound<'py, PyAny>>,
+    pub from_env: bool,
+    pub timeout: Option<f64>,
+    pub connect_timeout: Option<f64>,
+    pub max_retries: Option<u32>,
+}
+
+/// Build the core client from the constructor arguments; Python callbacks (cache store, span
+/// sink) run their coroutines on `event_loop`.
 pub fn build_client(
-    providers: Option<&Bound<'_, PyAny>>,
-    from_env: bool,
-    timeout: Option<f64>,
-    connect_timeout: Option<f64>,
-    max_retries: Option<u32>,
+    args: ClientArgs<'_, '_>,
+    event_loop: &Arc<HostLoop>,
 ) -> PyResult<ditto_llm::Ditto> {
-    let config = client_config(providers, from_env, timeout, connect_timeout, max_retries)?;
+    let config = client_config(
+        args.providers,
+        args.aliases,
+        args.from_env,
+        args.timeout,
+        args.connect_timeout,
+        args.max_retries,
+    )?;
+    let hooks = hooks(args.cache_store, args.on_span, event_loop)?;
+    let mut builder = ditto_llm::Ditto::builder().config(config);
+    if let Some(store) = hooks.cache_store {
+        builder = builder.cache_store(store);
+    }
+    if let Some(sink) = hooks.span_sink {
+        builder = builder.span_sink(sink);
+    }
     // Building the HTTP client may touch the runtime's reactor; do it inside its context.
     let _enter = crate::runtime::runtime().enter();
-    ditto_llm::Ditto::from_config(config).map_err(|e| to_py_err(&e))
+    builder.build().map_err(|e| to_py_err(&e))
 }
 
 /// The synchronous client.
@@ -47,21 +74,45 @@ pub struct PyDitto {
 #[pymethods]
 impl PyDitto {
     #[new]
-    #[pyo3(signature = (providers=None, *, from_env=true, timeout=None, connect_timeout=None, max_retries=None))]
+    #[pyo3(signature = (providers=None, *, from_env=true, timeout=None, connect_timeout=None, max_retries=None, aliases=None, cache_store=None, on_span=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         providers: Option<&Bound<'_, PyAny>>,
         from_env: bool,
         timeout: Option<f64>,
         connect_timeout: Option<f64>,
         max_retries: Option<u32>,
+        aliases: Option<&Bound<'_, PyAny>>,
+        cache_store: Option<&Bound<'_, PyAny>>,
+        on_span: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(|| {
-            let inner = build_client(providers, from_env, timeout, connect_timeout, max_retries)?;
+            let args = ClientArgs {
+                providers,
+                aliases,
+                cache_store,
+                on_span,
+                from_env,
+                timeout,
+                connect_timeout,
+                max_retries,
+            };
+            let inner = build_client(args, &HostLoop::private())?;
             Ok(PyDitto {
                 inner,
                 pid: std::process::id(),
             })
         })
+    }
+
+    /// The alias names this client knows (from `aliases=`).
+    #[getter]
+    fn aliases(&self) -> Vec<String> {
+        self.inner
+            .aliases()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// The provider names this client knows.

@@ -84,6 +84,22 @@ impl HostLoop {
         }
     }
 
+    /// Follow the running loop, if any (client-level callbacks of `AsyncDitto` run on the loop
+    /// of the latest call).
+    pub fn follow(&self, py: Python<'_>) {
+        let running = py
+            .import("asyncio")
+            .and_then(|m| m.call_method0("get_running_loop"))
+            .ok();
+        let mut kind = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let (LoopKind::Caller(slot), Some(running)) = (&mut *kind, running) {
+            let same = slot.as_ref().is_some_and(|l| l.bind(py).is(&running));
+            if !same {
+                *slot = Some(running.unbind());
+            }
+        }
+    }
+
     /// The asyncio loop to schedule coroutines on.
     fn event_loop<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let mut kind = self.0.lock().unwrap_or_else(|p| p.into_inner());

@@ -20,6 +20,7 @@ mod convert;
 mod errors;
 mod event;
 mod host;
+mod middleware;
 mod objects;
 mod ostream;
 mod request;

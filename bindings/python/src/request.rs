@@ -433,6 +433,7 @@ fn millis(name: &str, seconds: Option<f64>) -> PyResult<Option<u64>> {
 /// The client constructor's arguments as a `DittoConfig`.
 pub fn client_config(
     providers: Option<&Bound<'_, PyAny>>,
+    aliases: Option<&Bound<'_, PyAny>>,
     from_env: bool,
     timeout: Option<f64>,
     connect_timeout: Option<f64>,
@@ -456,6 +457,18 @@ pub fn client_config(
             let parsed = serde_json::from_value(settings)
                 .map_err(|e| config_error(format!("providers.{name}: {e}")))?;
             config.providers.insert(name, parsed);
+        }
+    }
+    if let Some(a) = aliases.filter(|a| !a.is_none()) {
+        let Value::Object(map) = to_json(a, "aliases")? else {
+            return Err(config_error(
+                "`aliases` must be a dict like {\"fast\": {\"model\": \"openai:gpt-4o-mini\", \"middleware\": [...]}}",
+            ));
+        };
+        for (name, alias) in map {
+            let parsed = serde_json::from_value(alias)
+                .map_err(|e| config_error(format!("aliases.{name}: {e}")))?;
+            config.aliases.insert(name, parsed);
         }
     }
     Ok(config)

@@ -141,3 +141,29 @@ async def async_object_usage(client: ditto_llm.AsyncDitto) -> str:
             out += str(ev.element)
     res = await client.stream_object(model="openai:gpt-4o-mini", prompt="?", schema=Person).collect()
     return out + str(res.usage.total_tokens)
+
+
+class MemoStore:
+    def __init__(self) -> None:
+        self.data: Dict[str, bytes] = {}
+
+    def get(self, key: str) -> Optional[bytes]:
+        return self.data.get(key)
+
+    def put(self, key: str, value: bytes) -> None:
+        self.data[key] = value
+
+
+def middleware_usage() -> str:
+    spans: List[object] = []
+    client = ditto_llm.Ditto(
+        aliases={
+            "fast": {
+                "model": "openai:gpt-4o-mini",
+                "middleware": [{"type": "cache", "ttl_ms": 60_000}, {"type": "extract-reasoning", "tag_name": "think"}],
+            }
+        },
+        cache_store=MemoStore(),
+        on_span=spans.append,
+    )
+    return client.generate_text(model="fast", prompt="Hi").text + str(client.aliases)

@@ -8,8 +8,10 @@ from typing import Any, Literal, Optional, Union, final
 
 from ditto_llm.types import (
     JSON,
+    AliasConfig,
     ApprovalLike,
     AudioLike,
+    CacheStore,
     EventType,
     FinishReason,
     MessageLike,
@@ -17,6 +19,7 @@ from ditto_llm.types import (
     ObjectOutput,
     ProviderSettings,
     RepairHook,
+    SpanHook,
     StopConditionLike,
     ToolChoiceLike,
     ToolLike,
@@ -541,9 +544,15 @@ class Ditto:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        aliases: Optional[Mapping[str, AliasConfig]] = None,
+        cache_store: Optional[CacheStore] = None,
+        on_span: Optional[SpanHook] = None,
     ) -> Ditto: ...
     @property
     def providers(self) -> list[str]: ...
+    @property
+    def aliases(self) -> list[str]:
+        """The alias names this client knows (from `aliases=`)."""
     def generate_text(
         self,
         *,
@@ -724,9 +733,15 @@ class AsyncDitto:
         timeout: Optional[float] = None,
         connect_timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        aliases: Optional[Mapping[str, AliasConfig]] = None,
+        cache_store: Optional[CacheStore] = None,
+        on_span: Optional[SpanHook] = None,
     ) -> AsyncDitto: ...
     @property
     def providers(self) -> list[str]: ...
+    @property
+    def aliases(self) -> list[str]:
+        """The alias names this client knows (from `aliases=`)."""
     def generate_text(
         self,
         *,

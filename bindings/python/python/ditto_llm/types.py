@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, List, Literal, Mapping, Optional, Union
+from typing import Any, Awaitable, Callable, List, Literal, Mapping, Optional, Protocol, Union
 
 from ._errors import DittoError
 from ._tools import Tool
@@ -21,6 +21,9 @@ __all__ = [
     "ObjectOutput",
     "ObjectMode",
     "RepairHook",
+    "AliasConfig",
+    "CacheStore",
+    "SpanHook",
 ]
 
 JSON = Any
@@ -93,3 +96,22 @@ with the schema in the system prompt (`json`), or a forced tool call (`tool`).""
 
 RepairHook = Callable[[str, DittoError], Union[Optional[str], Awaitable[Optional[str]]]]
 """`repair(text, error)`: fixed text for output that failed to parse or validate, or None."""
+
+AliasConfig = Mapping[str, Any]
+"""`{"model": "openai:gpt-4o-mini", "middleware": [{"type": "cache"}, {"type": "extract-reasoning"}, ...]}`:
+the middleware specs of docs/middleware.md (`default-settings`, `extract-reasoning`,
+`simulate-streaming`, `fallback`, `retry`, `telemetry`, `cache`), outermost first."""
+
+
+class CacheStore(Protocol):
+    """A cache store for the `cache` middleware: `get` returns the stored bytes or None, `put`
+    stores them. Either may be `async def`."""
+
+    def get(self, key: str) -> Union[Optional[bytes], Awaitable[Optional[bytes]]]: ...
+
+    def put(self, key: str, value: bytes) -> Union[None, Awaitable[None]]: ...
+
+
+SpanHook = Callable[[Any], Any]
+"""`on_span(span)`: each finished `telemetry` span as a dict (`name`, `attributes`, `start`,
+`end`, `status`, ...)."""
