@@ -640,9 +640,74 @@ export declare class StreamTextResult implements AsyncIterable<StreamEvent> {
   toReadableStream(): ReadableStream<StreamEvent>
   /** Read the whole stream into one object (holds every event in memory). */
   collect(): Promise<CollectedStream>
+  /** Text deltas and full events at once, each through a bounded queue (default 64). */
+  tee(options?: { capacity?: number }): { textStream: ReadableStream<string>; fullStream: ReadableStream<StreamEvent> }
+  /** The AI SDK UI message stream of this stream. */
+  toUIMessageStream(options?: UIMessageStreamOptions): ReadableStream<UIMessageChunk>
+  /** A web `Response` with the UI message stream (Next.js route handlers). */
+  toUIMessageStreamResponse(options?: UIMessageStreamResponseOptions): Response
+  /** Write the UI message stream into a node:http / Express response. */
+  pipeUIMessageStreamToResponse(res: import('node:http').ServerResponse, options?: UIMessageStreamResponseOptions): Promise<void>
+  /** This stream as the Ditto stream protocol v1 (bytes). */
+  toDittoV1Stream(options?: DittoV1Options): ReadableStream<Uint8Array>
   /** Stop now and close the upstream connection. */
   close(): void
 }
+
+// ---------------------------------------------------------------------------------------------
+// Protocols
+
+export interface DittoV1Options {
+  /** `'sse'` (default; ends with `data: [DONE]`) or `'ndjson'`. */
+  framing?: 'sse' | 'ndjson'
+}
+
+/** Encode events as the Ditto stream protocol v1 (`{"v":1,"type":...}` frames), as bytes. */
+export declare function encodeDittoV1(events: AsyncIterable<StreamEvent> | Iterable<StreamEvent>, options?: DittoV1Options): ReadableStream<Uint8Array>
+/** Decode Ditto stream protocol v1 bytes (e.g. `response.body`) into events. */
+export declare function decodeDittoV1(bytes: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>, options?: DittoV1Options): AsyncGenerator<StreamEvent, void, undefined>
+
+export interface UIMessageStreamOptions {
+  /** `'v5'` (default: only the fields every `ai` 5.x client accepts) or `'v6'`. */
+  version?: 'v5' | 'v6'
+  /** The assistant message id sent in the `start` chunk. */
+  messageId?: string
+  /** Send reasoning (default true). */
+  sendReasoning?: boolean
+  /** Send sources (default false). */
+  sendSources?: boolean
+  /** Send the `start` chunk (default true). */
+  sendStart?: boolean
+  /** Send the `finish` chunk (default true). */
+  sendFinish?: boolean
+  /** Replace error details with "An error occurred." (default false). */
+  maskErrors?: boolean
+}
+
+export interface UIMessageStreamResponseOptions extends UIMessageStreamOptions {
+  status?: number
+  statusText?: string
+  /** Extra response headers. */
+  headers?: Record<string, string>
+}
+
+/** One AI SDK UI message stream chunk (`{type: 'text-delta', id, delta}`, ...). */
+export type UIMessageChunk = { type: string; [key: string]: unknown }
+
+/** The UI message stream of `events`: a ReadableStream of UI chunks. */
+export declare function toUIMessageStream(events: AsyncIterable<StreamEvent>, options?: UIMessageStreamOptions): ReadableStream<UIMessageChunk>
+/** A web `Response` streaming the UI message stream (SSE + `x-vercel-ai-ui-message-stream: v1`). */
+export declare function toUIMessageStreamResponse(events: AsyncIterable<StreamEvent>, options?: UIMessageStreamResponseOptions): Response
+/** Write the UI message stream into a node:http / Express response; resolves when it ended. */
+export declare function pipeUIMessageStreamToResponse(
+  events: AsyncIterable<StreamEvent>,
+  res: import('node:http').ServerResponse,
+  options?: UIMessageStreamResponseOptions,
+): Promise<void>
+/** A `useChat` request body (`{id, messages: UIMessage[], trigger, ...}`) → messages for a call. */
+export declare function uiChatRequestToMessages(body: { messages: unknown[]; [key: string]: unknown } | string): Message[]
+/** The response headers of a UI message stream. */
+export declare const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>>
 
 // ---------------------------------------------------------------------------------------------
 // Errors

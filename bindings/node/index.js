@@ -6,6 +6,7 @@ const { StreamTextResult } = require('./lib/stream')
 const { StreamObjectResult } = require('./lib/object')
 const errors = require('./lib/errors')
 const native = require('./lib/native-binding')
+const protocol = require('./lib/protocol')
 const { stepCountIs, hasToolCall, tool } = require('./lib/agent')
 
 module.exports = {
@@ -32,5 +33,12 @@ module.exports = {
   APIUserAbortError: errors.APIUserAbortError,
   InternalError: errors.InternalError,
   NoObjectGeneratedError: errors.NoObjectGeneratedError,
+  encodeDittoV1: protocol.encodeDittoV1,
+  decodeDittoV1: protocol.decodeDittoV1,
+  toUIMessageStream: protocol.toUIMessageStream,
+  toUIMessageStreamResponse: protocol.toUIMessageStreamResponse,
+  pipeUIMessageStreamToResponse: protocol.pipeUIMessageStreamToResponse,
+  uiChatRequestToMessages: protocol.uiChatRequestToMessages,
+  UI_MESSAGE_STREAM_HEADERS: protocol.UI_MESSAGE_STREAM_HEADERS,
   version: native.version(),
 }

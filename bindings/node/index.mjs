@@ -26,6 +26,13 @@ export const {
   APIUserAbortError,
   InternalError,
   NoObjectGeneratedError,
+  encodeDittoV1,
+  decodeDittoV1,
+  toUIMessageStream,
+  toUIMessageStreamResponse,
+  pipeUIMessageStreamToResponse,
+  uiChatRequestToMessages,
+  UI_MESSAGE_STREAM_HEADERS,
   version,
 } = ditto
 

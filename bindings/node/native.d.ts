@@ -59,6 +59,16 @@ export declare class NativeDitto {
   embed(optionsJson: string): NativeCall
 }
 
+/** An incremental, bounded Ditto v1 decoder: bytes in, camelCase events out. */
+export declare class NativeDittoDecoder {
+  /** A decoder for `framing` (`"sse"` or `"ndjson"`). */
+  constructor(framingName: string)
+  /** Feed bytes; the events completed by them, as a JSON array. */
+  push(chunk: Buffer): string
+  /** End of input: the last events (a truncated stream is an error). */
+  finish(): string
+}
+
 /** A stream in flight. */
 export declare class NativeTextStream {
   /**
@@ -70,8 +80,38 @@ export declare class NativeTextStream {
   close(): void
 }
 
+/**
+ * The AI SDK UI message stream encoder: events in, UI chunks (JSON, already in the AI SDK's
+ * camelCase shape) out.
+ */
+export declare class NativeUiEncoder {
+  /**
+   * `options_json`: `{version: "v5"|"v6", messageId, sendReasoning, sendSources, sendStart,
+   * sendFinish, maskErrors}` (camelCase or snake_case, every field optional).
+   */
+  constructor(optionsJson: string)
+  /** Encode a batch of events (JSON array of camelCase events): a JSON array of UI chunks. */
+  push(eventsJson: string): string
+  /** The `error` chunk for a failure of kind `kind` (an error code) with `message`. */
+  errorChunk(kind: string, message: string): string
+}
+
+/** What ends a Ditto v1 stream: `data: [DONE]
+
+` for SSE, nothing for NDJSON. */
+export declare function dittoV1Terminator(framingName: string): string
+
+/** Encode a batch of events (a JSON array of camelCase events) as Ditto v1 frames. */
+export declare function encodeDittoV1(eventsJson: string, framingName: string): string
+
 /** The prefix of error messages that carry an `ErrorInfo` JSON object (for the JS wrapper). */
 export declare function errorPrefix(): string
+
+/**
+ * A `useChat` request body (`{id, messages: UIMessage[], trigger, ...}`, as JSON text) → the
+ * conversation as camelCase messages, ready for `messages` of a call.
+ */
+export declare function uiChatRequestToMessages(bodyJson: string): string
 
 /** The version of this package and of the Rust core it runs. */
 export declare function version(): string

@@ -6,6 +6,9 @@
 // the upstream connection. Events arrive from Rust in batches (one Promise per batch).
 
 const { toDittoError, DittoError } = require('./errors')
+const { tee } = require('./fanout')
+
+const protocol = () => require('./protocol')
 
 class StreamTextResult {
   #start
@@ -64,6 +67,35 @@ class StreamTextResult {
   /** Same as `fullStream`. */
   toReadableStream() {
     return this.fullStream
+  }
+
+  /**
+   * Read the stream as text deltas and as full events at once: `{textStream, fullStream}`,
+   * each with a bounded queue of `capacity` items (a slow reader slows the stream; a cancelled
+   * one no longer holds the other back).
+   */
+  tee({ capacity = 64 } = {}) {
+    return tee(this[Symbol.asyncIterator](), capacity)
+  }
+
+  /** The AI SDK UI message stream of this stream (ReadableStream of UI chunks). */
+  toUIMessageStream(options) {
+    return protocol().toUIMessageStream(this, options)
+  }
+
+  /** A web `Response` with the UI message stream (for Next.js route handlers). */
+  toUIMessageStreamResponse(options) {
+    return protocol().toUIMessageStreamResponse(this, options)
+  }
+
+  /** Write the UI message stream into a node:http / Express response. */
+  pipeUIMessageStreamToResponse(res, options) {
+    return protocol().pipeUIMessageStreamToResponse(this, res, options)
+  }
+
+  /** This stream as the Ditto stream protocol v1 (bytes; `framing`: 'sse' | 'ndjson'). */
+  toDittoV1Stream(options) {
+    return protocol().encodeDittoV1(this, options)
   }
 
   /**

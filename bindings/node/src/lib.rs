@@ -17,6 +17,7 @@ mod host;
 mod middleware;
 mod object;
 mod options;
+mod protocol;
 mod stream;
 
 pub use call::NativeCall;

@@ -173,3 +173,25 @@ export const withMiddleware = new Ditto({
 })
 // @ts-expect-error unknown middleware type
 export const badMiddleware = new Ditto({ aliases: { x: { model: 'm', middleware: [{ type: 'teleport' }] } } })
+
+// Protocols and fan-out.
+import { encodeDittoV1, decodeDittoV1, toUIMessageStreamResponse, pipeUIMessageStreamToResponse, uiChatRequestToMessages, type Message } from '@ditto/llm'
+import { createServer } from 'node:http'
+
+export async function protocolDemo(): Promise<void> {
+  const s = ditto.streamText({ model: 'm', prompt: 'x' })
+  const bytes: ReadableStream<Uint8Array> = encodeDittoV1(s, { framing: 'ndjson' })
+  for await (const ev of decodeDittoV1(bytes, { framing: 'ndjson' })) {
+    if (ev.type === 'text-delta') console.log(ev.text)
+  }
+  const { textStream, fullStream } = ditto.streamText({ model: 'm', prompt: 'x' }).tee({ capacity: 16 })
+  void [textStream, fullStream]
+  const messages: Message[] = uiChatRequestToMessages({ id: 'c', messages: [] })
+  const res: Response = toUIMessageStreamResponse(ditto.streamText({ model: 'm', messages }), { version: 'v5', headers: { 'x-a': '1' } })
+  createServer(async (_req, out) => {
+    await pipeUIMessageStreamToResponse(ditto.streamText({ model: 'm', prompt: 'x' }), out)
+  })
+  // @ts-expect-error framing is 'sse' or 'ndjson'
+  encodeDittoV1([], { framing: 'xml' })
+  void res
+}
