@@ -29,7 +29,11 @@ fn events(json: &str) -> Result<Vec<StreamEvent>> {
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
-            let kind = item.get("type").and_then(Value::as_str).unwrap_or("<missing>").to_owned();
+            let kind = item
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or("<missing>")
+                .to_owned();
             serde_json::from_value(to_snake(item)).map_err(|e| {
                 Error::invalid_request(format!("event {i} ({kind:?}) is not a stream event: {e}"))
             })
