@@ -146,6 +146,8 @@ func callJSON(ctx context.Context, h *C.DittoClient, op callOp, req any) ([]byte
 		rc = C.ditto_generate_speech(h, creq, tok, &out)
 	case opRunAgent:
 		rc = C.ditto_run_agent(h, creq, tok, &out)
+	case opGenerateObject:
+		rc = C.ditto_generate_object(h, creq, tok, &out)
 	}
 	w.stop()
 	C.ditto_cancel_free(tok)

@@ -94,9 +94,9 @@ const (
 	streamObject
 )
 
-// openStream opens a native stream of kind for the JSON of req; scope (may be nil) holds the
-// Go functions it calls and is closed with the stream.
-func (c *Client) openStream(ctx context.Context, req any, scope *hostScope, kind streamKind) (*Stream, error) {
+// openHandle opens a native stream of kind for the JSON of req; scope (may be nil) holds the
+// Go functions it calls and is closed with the stream (or here, on failure).
+func (c *Client) openHandle(ctx context.Context, req any, scope *hostScope, kind streamKind) (*streamHandle, error) {
 	if err := ctx.Err(); err != nil {
 		scope.close()
 		return nil, cancelledError(err)
@@ -114,6 +114,8 @@ func (c *Client) openStream(ctx context.Context, req any, scope *hostScope, kind
 		switch kind {
 		case streamAgent:
 			rc = C.ditto_agent_stream_open(h, creq, &ptr, &out)
+		case streamObject:
+			rc = C.ditto_object_stream_open(h, creq, &ptr, &out)
 		default:
 			rc = C.ditto_stream_open(h, creq, &ptr, &out)
 		}
@@ -129,6 +131,16 @@ func (c *Client) openStream(ctx context.Context, req any, scope *hostScope, kind
 	}
 	h := &streamHandle{ptr: ptr, scope: scope}
 	h.watch = watch(ctx, h.cancel)
+	return h, nil
+}
+
+// openStream opens an event stream (text or agent) and reads its first event, so errors the
+// provider answers before the first byte are returned here.
+func (c *Client) openStream(ctx context.Context, req any, scope *hostScope, kind streamKind) (*Stream, error) {
+	h, err := c.openHandle(ctx, req, scope, kind)
+	if err != nil {
+		return nil, err
+	}
 	s := &Stream{h: h, ctx: ctx}
 	runtime.AddCleanup(s, func(h *streamHandle) { h.free() }, h)
 	ev, ok, err := s.pull()

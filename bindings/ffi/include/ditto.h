@@ -305,6 +305,33 @@ int32_t ditto_generate_speech(const struct DittoClient *client,
                               const struct DittoCancel *cancel,
                               char **out_json);
 
+// Generate one object: `request_json` is an `ObjectRequest` JSON (`{"model", "prompt",
+// "schema", "output": "object"|"array"|"enum"|"no-schema", "enum_values", "mode":
+// "auto"|"json"|"tool", ..., "repair_host_fn"?}`); on `DITTO_OK` `*out_json` is the
+// `GenerateObjectResult` JSON (`{"object", "text", "finish_reason", "usage", ...}`), otherwise
+// an `ErrorInfo` JSON (`no_object_generated` carries `text`, `usage`, `finish_reason`).
+// Blocking and cancellable like `ditto_generate_text`.
+//
+// # Safety
+// As `ditto_generate_text`.
+int32_t ditto_generate_object(const struct DittoClient *client,
+                              const char *request_json,
+                              const struct DittoCancel *cancel,
+                              char **out_json);
+
+// Open an object stream: `ditto_stream_next` then yields `ObjectStreamEvent` JSON
+// (`partial-object {object}` when the partial value changed, `element {index, element}` for
+// array output, `text-delta {text}`, and `finish {object, finish_reason, usage, ...}` with the
+// validated object); a failure (`no_object_generated` included) ends the stream as an error.
+// Invalid requests fail here.
+//
+// # Safety
+// As `ditto_stream_open`.
+int32_t ditto_object_stream_open(const struct DittoClient *client,
+                                 const char *request_json,
+                                 struct DittoStream **out_stream,
+                                 char **out_error);
+
 // Open a text stream for a `TextRequest` JSON. Returns at once: connection errors and errors
 // the provider answers before the first byte arrive from the first `ditto_stream_next`. On
 // success `*out_stream` holds the stream (release it with `ditto_stream_free`); on failure

@@ -6,9 +6,11 @@
 //! | tool | `{"tool_call": ToolCall, "step": 0}` | the tool's output (any JSON) |
 //! | stop | `{"steps": [StepResult, ...]}` | `true` / `false` |
 //! | tool repair | `{"tool_call", "error", "tools"}` | a `ToolCall`, or `null` to give up |
+//! | object repair | `{"text", "error": ErrorInfo}` | the fixed text, or `null` |
 
 use crate::host;
 use ditto_llm::agent::{StepResult, StopPredicate, ToolCallRepair, ToolContext, ToolExecutor};
+use ditto_llm::object::ObjectRepair;
 use ditto_llm::{Error, Tool, ToolCall};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -69,5 +71,33 @@ impl ToolCallRepair for HostToolRepair {
         call_json(self.fn_id, &input)
             .await
             .map_err(|e| Error::internal(format!("the tool-call repair hook failed: {e}")))
+    }
+}
+
+/// An object repair hook answered by host function `fn_id`: input `{"text", "error":
+/// ErrorInfo}`, reply the fixed text or `null`. When the host function fails, the call fails
+/// with the original error (a `no_object_generated` keeps its text, usage and finish reason),
+/// its message saying why the repair failed.
+#[derive(Debug)]
+pub(crate) struct HostObjectRepair {
+    pub(crate) fn_id: u64,
+}
+
+#[async_trait::async_trait]
+impl ObjectRepair for HostObjectRepair {
+    async fn repair(&self, text: &str, error: &Error) -> ditto_llm::Result<Option<String>> {
+        let input = json!({"text": text, "error": error.to_info()});
+        call_json(self.fn_id, &input).await.map_err(|e| {
+            let message = format!("{} (the repair hook failed: {e})", error.message());
+            match (error.no_object_usage(), error.no_object_finish_reason()) {
+                (Some(usage), Some(finish_reason)) => Error::no_object_generated(
+                    message,
+                    error.no_object_text().unwrap_or_default(),
+                    usage,
+                    finish_reason,
+                ),
+                _ => Error::new(error.kind(), message),
+            }
+        })
     }
 }

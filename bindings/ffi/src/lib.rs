@@ -25,6 +25,7 @@ mod host;
 mod host_hooks;
 mod interop;
 mod media;
+mod object;
 mod request;
 mod runtime;
 mod stream;
@@ -45,6 +46,7 @@ pub use host::{
 };
 pub use interop::{ditto_messages_from_json, ditto_tools_from_json};
 pub use media::{ditto_generate_image, ditto_generate_speech, ditto_rerank, ditto_transcribe};
+pub use object::{ditto_generate_object, ditto_object_stream_open};
 pub use stream::{
     ditto_stream_cancel, ditto_stream_free, ditto_stream_next, ditto_stream_open, DittoStream,
 };

@@ -3,7 +3,7 @@
 //! answering the deterministic `plan:` prompts.
 
 use ditto_ffi::*;
-use ditto_mock_upstream::{MockConfig, MockServer};
+use ditto_mock_upstream::{MockConfig, MockServer, Step};
 use serde_json::{json, Value};
 use std::ffi::{c_char, CStr, CString};
 use std::ptr::null_mut;
@@ -14,6 +14,7 @@ const ECHO: u64 = 1;
 const FAIL: u64 = 2;
 const SILENT: u64 = 3;
 const BLOCK: u64 = 4;
+const REPAIR: u64 = 5;
 
 static SERIAL: Mutex<()> = Mutex::new(());
 static CANCELLED: Mutex<Vec<u64>> = Mutex::new(Vec::new());
@@ -50,6 +51,14 @@ unsafe extern "C" fn host_call(
                 std::thread::sleep(Duration::from_millis(5));
             }
             reply(call, DITTO_ERROR, "stopped");
+        }
+        REPAIR => {
+            assert_eq!(input["error"]["kind"], "no_object_generated");
+            reply(
+                call,
+                DITTO_OK,
+                &json!(format!("{{\"fixed\":{}}}", input["text"])).to_string(),
+            )
         }
         _ => reply(call, DITTO_ERROR, "unknown function"),
     }
@@ -270,4 +279,126 @@ fn host_replies_are_checked() {
         assert!(!ditto_host_call_cancelled(std::ptr::null()));
     }
     assert_eq!(ditto_host_register(None, None), DITTO_INVALID_ARGUMENT);
+}
+
+fn chat_body(text: &str) -> Value {
+    json!({"id": "c1", "object": "chat.completion", "created": 1, "model": "m",
+           "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
+           "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}})
+}
+
+fn object_client(server: &MockServer, key: &str) -> *mut DittoClient {
+    let config = json!({"from_env": false, "providers": {"openai": {"api_key": "sk-test",
+        "base_url": server.openai_base_url(), "headers": {"x-mock-scenario": key}}}});
+    let config = CString::new(config.to_string()).unwrap();
+    let (mut c, mut err) = (null_mut(), null_mut());
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_client_new(config.as_ptr(), &mut c, &mut err) };
+    assert_eq!(rc, DITTO_OK);
+    c
+}
+
+fn generate_object(client: *mut DittoClient, request: &Value) -> (i32, Value) {
+    let req = CString::new(request.to_string()).unwrap();
+    let mut out = null_mut();
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_generate_object(client, req.as_ptr(), std::ptr::null(), &mut out) };
+    (rc, take(out))
+}
+
+#[test]
+fn objects_generate_fail_and_are_repaired_by_a_host_function() {
+    let (_g, server) = setup();
+    let step = |text: &str| Step {
+        body: Some(chat_body(text)),
+        ..Step::default()
+    };
+    server.push_scenario("obj", vec![step(r#"{"a": 1}"#), step("no json"), step("7")]);
+    let c = object_client(server, "obj");
+    let schema = json!({"type": "object", "required": ["a"]});
+    let req = json!({"model": "openai:gpt-4o-mini", "prompt": "x", "schema": schema});
+    let (rc, r) = generate_object(c, &req);
+    assert_eq!(rc, DITTO_OK, "{r}");
+    assert_eq!(r["object"], json!({"a": 1}));
+    let (rc, err) = generate_object(c, &req);
+    assert_eq!(rc, DITTO_ERROR);
+    assert_eq!(err["kind"], "no_object_generated");
+    assert_eq!(err["text"], "no json");
+    assert_eq!(err["usage"]["output_tokens"], 4);
+    let repaired = json!({"model": "openai:gpt-4o-mini", "prompt": "x", "output": "no-schema",
+                          "repair_host_fn": REPAIR, "mode": "json"});
+    let (rc, r) = generate_object(c, &repaired);
+    assert_eq!(rc, DITTO_OK, "{r}");
+    assert_eq!(r["object"], json!(7));
+    let (rc, err) = generate_object(
+        c,
+        &json!({"model": "openai:gpt-4o-mini", "repair_host_fn": "x"}),
+    );
+    assert_eq!(
+        (rc, err["kind"].as_str()),
+        (DITTO_ERROR, Some("invalid_request"))
+    );
+    wait_idle();
+    // SAFETY: freed once.
+    unsafe { ditto_client_free(c) };
+}
+
+#[test]
+fn object_streams_yield_partials_then_finish() {
+    let (_g, server) = setup();
+    let frames = [r#"{"a":"#, r#"1,"b":"#, r#"2}"#]
+        .iter()
+        .map(|d| {
+            json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                         "choices": [{"index": 0, "delta": {"content": d}, "finish_reason": null}]})
+            .to_string()
+        })
+        .chain([
+            json!({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m",
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+            .to_string(),
+        ])
+        .collect();
+    server.push_scenario(
+        "objs",
+        vec![Step {
+            sse: Some(frames),
+            ..Step::default()
+        }],
+    );
+    let c = object_client(server, "objs");
+    let req = json!({"model": "openai:gpt-4o-mini", "prompt": "x", "schema": {"type": "object"}});
+    let req = CString::new(req.to_string()).unwrap();
+    let (mut s, mut err) = (null_mut(), null_mut());
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_object_stream_open(c, req.as_ptr(), &mut s, &mut err) };
+    assert_eq!(rc, DITTO_OK);
+    let mut partials = Vec::new();
+    let mut last = Value::Null;
+    loop {
+        let mut out = null_mut();
+        // SAFETY: a live stream.
+        match unsafe { ditto_stream_next(s, -1, &mut out) } {
+            DITTO_OK => {
+                let ev = take(out);
+                if ev["type"] == "partial-object" {
+                    partials.push(ev["object"].clone());
+                }
+                last = ev;
+            }
+            DITTO_DONE => break,
+            rc => panic!("{rc}: {}", take(out)),
+        }
+    }
+    assert_eq!(
+        partials,
+        [json!({}), json!({"a": 1}), json!({"a": 1, "b": 2})]
+    );
+    assert_eq!(last["type"], "finish");
+    assert_eq!(last["object"], json!({"a": 1, "b": 2}));
+    // SAFETY: freed once each.
+    unsafe {
+        ditto_stream_free(s);
+        ditto_client_free(c);
+    }
 }
