@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { z } from 'zod'
-import { BadRequestError, NoObjectGeneratedError, StreamObjectResult } from '@ditto/llm'
+import { APIUserAbortError, BadRequestError, NoObjectGeneratedError, StreamObjectResult } from '@ditto/llm'
 import { startMock, readJson, repoRoot, toSnake, chatChunks } from './helpers.mjs'
 
 let mock
@@ -160,4 +160,24 @@ test('invalid schemas and options are BadRequestErrors', async () => {
   await assert.rejects(ditto.generateObject({ model, prompt: 'x', schema: {}, repair: 'fix it' }), /repair/)
   await assert.rejects(ditto.generateObject({ model, prompt: 'x', output: 'object' }), BadRequestError)
   assert.throws(() => ditto.streamObject({ model, prompt: 'x', schema: 5 }), BadRequestError)
+})
+
+test('aborting streamObject closes the upstream connection and rejects object', async () => {
+  const pieces = ['{"items":[', ...Array.from({ length: 200 }, (_, i) => `${i},`), '0]}']
+  const headers = await scenario('object-abort', { sse: chatChunks(pieces), chunk_delay_ms: 10 })
+  const before = await mock.stats()
+  const controller = new AbortController()
+  const s = ditto.streamObject({ model, prompt: 'x', schema: { type: 'object' }, headers, signal: controller.signal })
+  const types = []
+  for await (const ev of s) {
+    types.push(ev.type)
+    if (types.filter((t) => t === 'partial-object').length === 3) controller.abort()
+  }
+  assert.equal(types.at(-1), 'abort')
+  await assert.rejects(s.object, APIUserAbortError)
+  await mock.waitForStats((st) => st.streams_disconnected >= before.streams_disconnected + 1)
+  const h2 = await scenario('object-abort-2', { ...completion('{}'), latency_ms: 5000 })
+  const c2 = new AbortController()
+  setTimeout(() => c2.abort(), 50)
+  await assert.rejects(ditto.generateObject({ model, prompt: 'x', schema: { type: 'object' }, headers: h2, signal: c2.signal }), APIUserAbortError)
 })
