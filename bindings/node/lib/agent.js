@@ -26,17 +26,14 @@ function hasToolCall(toolName) {
 }
 
 const AGENT_KEYS = ['stopWhen', 'maxSteps', 'maxParallelTools', 'maxToolOutputBytes', 'approvals', 'repairToolCall', 'experimental_repairToolCall']
-const TOOL_KEYS = new Set(['type', 'name', 'description', 'inputSchema', 'parameters', 'strict', 'providerOptions', 'function', 'execute', 'needsApproval'])
 
 const bad = (msg) => new BadRequestError(msg, { kind: 'invalid_request' })
 
 /** One tool → `{def (JSON), execute?, needsApproval}`. */
 function prepareTool(tool, where) {
   if (tool === null || typeof tool !== 'object') throw bad(`${where} must be an object such as {description, inputSchema, execute}`)
-  const def = {}
-  for (const [k, v] of Object.entries(tool)) {
-    if (TOOL_KEYS.has(k) && k !== 'execute' && k !== 'needsApproval') def[k] = v
-  }
+  // Everything but the JS-only fields crosses as JSON (provider-defined tools keep `id`, `args`).
+  const { execute: _execute, needsApproval: _needsApproval, ...def } = tool
   for (const key of ['inputSchema', 'parameters']) {
     if (tool[key] !== undefined) def[key] = toJSONSchema(tool[key], `${where}.${key}`).jsonSchema
   }

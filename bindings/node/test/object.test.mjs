@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { z } from 'zod'
+import * as zm from 'zod/mini'
 import { APIUserAbortError, BadRequestError, NoObjectGeneratedError, StreamObjectResult } from '@ditto/llm'
 import { startMock, readJson, repoRoot, toSnake, chatChunks } from './helpers.mjs'
 
@@ -180,4 +181,13 @@ test('aborting streamObject closes the upstream connection and rejects object', 
   const c2 = new AbortController()
   setTimeout(() => c2.abort(), 50)
   await assert.rejects(ditto.generateObject({ model, prompt: 'x', schema: { type: 'object' }, headers: h2, signal: c2.signal }), APIUserAbortError)
+})
+
+test('zod/mini schemas (no toJSONSchema method) convert through the installed zod module', async () => {
+  const key = 'object-zod-mini'
+  const headers = await scenario(key, completion('{"city":"Oslo"}'))
+  const r = await ditto.generateObject({ model, prompt: 'x', schema: zm.object({ city: zm.string() }), headers })
+  assert.deepEqual(r.object, { city: 'Oslo' })
+  const [req] = await mock.requests(key)
+  assert.deepEqual(req.body.response_format.json_schema.schema.properties, { city: { type: 'string' } })
 })

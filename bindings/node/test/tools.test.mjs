@@ -108,3 +108,13 @@ test('a bad tool definition is a BadRequestError naming it', async () => {
     (e) => e.name === 'BadRequestError' && /tools\[0\]/.test(e.message),
   )
 })
+
+test('provider-defined tools keep their id and args', async () => {
+  const r = await ditto.generateText({
+    model,
+    prompt: 'hi',
+    tools: { web_search: { type: 'provider-defined', id: 'openai.web_search', name: 'web_search', args: {} } },
+  })
+  assert.deepEqual(r.warnings.map((w) => [w.type, w.toolName]), [['unsupported-tool', 'web_search']])
+  assert.match(r.warnings[0].details, /openai\.web_search/)
+})
