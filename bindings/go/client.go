@@ -57,6 +57,16 @@ type Config struct {
 	ConnectTimeout time.Duration
 	// MaxRetries is the number of retries after the first attempt (nil: 2).
 	MaxRetries *int
+	// Aliases are model names with middleware around a base model (caching, retries,
+	// fallback, telemetry, ...): {"fast": {Model: "openai:gpt-4o-mini", Middleware:
+	// []ditto.Middleware{ditto.CacheMiddleware(ditto.CacheOptions{})}}}. Use the alias name as
+	// a request's Model.
+	Aliases map[string]Alias
+	// CacheStore replaces the in-memory store of every alias's cache layer.
+	CacheStore CacheStore
+	// OnSpan receives the spans of every alias's telemetry layer (instead of the core's
+	// tracing output). It is called from the core's worker threads.
+	OnSpan func(Span)
 }
 
 func (c Config) toJSON() map[string]any {
@@ -73,6 +83,9 @@ func (c Config) toJSON() map[string]any {
 	if c.MaxRetries != nil {
 		m["max_retries"] = *c.MaxRetries
 	}
+	if len(c.Aliases) > 0 {
+		m["aliases"] = c.Aliases
+	}
 	return m
 }
 
@@ -84,24 +97,38 @@ type Client struct {
 // clientHandle owns the native client; it is separate from Client so a cleanup can free it
 // when a Client is garbage collected without Close.
 type clientHandle struct {
-	mu  sync.RWMutex // read: a call is using ptr; write: freeing it
-	ptr *C.DittoClient
+	mu    sync.RWMutex // read: a call is using ptr; write: freeing it
+	ptr   *C.DittoClient
+	scope *hostScope // the client's Go functions (cache store, span sink); nil: none
 }
 
 func (h *clientHandle) free() {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.ptr != nil {
 		C.ditto_client_free(h.ptr)
 		h.ptr = nil
 	}
+	h.mu.Unlock()
+	h.scope.close()
 }
 
 // New creates a client from explicit settings (the environment is read only when
 // cfg.FromEnv is set).
 func New(cfg Config) (*Client, error) {
-	ccfg, err := cString(cfg.toJSON())
+	m := cfg.toJSON()
+	var scope *hostScope
+	if cfg.CacheStore != nil || cfg.OnSpan != nil {
+		scope = newHostScope(context.Background())
+		if cfg.CacheStore != nil {
+			m["cache_store_host_fn"] = scope.add(cacheStoreHost(cfg.CacheStore))
+		}
+		if cfg.OnSpan != nil {
+			m["span_sink_host_fn"] = scope.add(spanSinkHost(cfg.OnSpan))
+		}
+	}
+	ccfg, err := cString(m)
 	if err != nil {
+		scope.close()
 		return nil, err
 	}
 	defer C.free(unsafe.Pointer(ccfg))
@@ -110,9 +137,10 @@ func New(cfg Config) (*Client, error) {
 	rc := C.ditto_client_new(ccfg, &ptr, &out)
 	data := takeString(out)
 	if rc != C.DITTO_OK {
+		scope.close()
 		return nil, failure(context.Background(), rc, data)
 	}
-	h := &clientHandle{ptr: ptr}
+	h := &clientHandle{ptr: ptr, scope: scope}
 	c := &Client{h: h}
 	runtime.AddCleanup(c, func(h *clientHandle) { h.free() }, h)
 	return c, nil
@@ -125,7 +153,8 @@ func NewFromEnv() (*Client, error) {
 }
 
 // Close releases the client. It waits for calls in progress; streams already open keep
-// working. Closing twice is a no-op.
+// working (without the Go CacheStore and OnSpan, which stop being called). Closing twice is a
+// no-op.
 func (c *Client) Close() error {
 	c.h.free()
 	return nil

@@ -121,7 +121,10 @@ void ditto_cancel_trigger(const struct DittoCancel *cancel);
 void ditto_cancel_free(struct DittoCancel *cancel);
 
 // Create a client from a `DittoConfig` JSON
-// (`{"providers": {"openai": {"api_key", "base_url"}}, "from_env": true, "timeout_ms", ...}`);
+// (`{"providers": {"openai": {"api_key", "base_url"}}, "from_env": true, "timeout_ms",
+// "aliases": {"name": {"model", "middleware": [...]}}, ...}`, plus optional
+// `"cache_store_host_fn"` / `"span_sink_host_fn"` host functions used by the aliases' `cache`
+// and `telemetry` layers);
 // NULL means `{}` (providers from the environment). On success `*out_client` holds the client
 // (release it with `ditto_client_free`); on failure `*out_error` holds an `ErrorInfo` JSON.
 //

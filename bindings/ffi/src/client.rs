@@ -3,12 +3,14 @@
 
 use crate::cancel::{block_on_cancellable, token, DittoCancel};
 use crate::counts::{Kind, Live};
+use crate::host_hooks::{HostCacheStore, HostSpanSink};
 use crate::request;
 use crate::util::{arg_str, bad_argument, guarded, Failure, Outcome};
 use crate::DITTO_OK;
 use ditto_llm::{Ditto, DittoConfig};
 use serde::Serialize;
 use std::ffi::c_char;
+use std::sync::Arc;
 
 /// A client: providers plus one connection pool. Thread-safe; share it freely.
 #[derive(Debug)]
@@ -42,7 +44,10 @@ pub(crate) fn finish(result: Result<String, Failure>) -> Outcome {
 }
 
 /// Create a client from a `DittoConfig` JSON
-/// (`{"providers": {"openai": {"api_key", "base_url"}}, "from_env": true, "timeout_ms", ...}`);
+/// (`{"providers": {"openai": {"api_key", "base_url"}}, "from_env": true, "timeout_ms",
+/// "aliases": {"name": {"model", "middleware": [...]}}, ...}`, plus optional
+/// `"cache_store_host_fn"` / `"span_sink_host_fn"` host functions used by the aliases' `cache`
+/// and `telemetry` layers);
 /// NULL means `{}` (providers from the environment). On success `*out_client` holds the client
 /// (release it with `ditto_client_free`); on failure `*out_error` holds an `ErrorInfo` JSON.
 ///
@@ -65,14 +70,25 @@ pub unsafe extern "C" fn ditto_client_new(
             *out_client = std::ptr::null_mut();
             let made = (|| {
                 let config = if config_json.is_null() {
-                    DittoConfig::default()
+                    request::ClientConfig {
+                        config: DittoConfig::default(),
+                        cache_store_fn: None,
+                        span_sink_fn: None,
+                    }
                 } else {
                     request::config(arg_str(config_json, "config_json")?)?
                 };
+                let mut builder = Ditto::builder().config(config.config);
+                if let Some(fn_id) = config.cache_store_fn {
+                    builder = builder.cache_store(Arc::new(HostCacheStore { fn_id }));
+                }
+                if let Some(fn_id) = config.span_sink_fn {
+                    builder = builder.span_sink(Arc::new(HostSpanSink { fn_id }));
+                }
                 // Building a client may touch tokio (the HTTP pool); do it inside the runtime.
                 let rt = crate::runtime::runtime()?;
                 let _entered = rt.enter();
-                Ok::<_, Failure>(Ditto::from_config(config)?)
+                Ok::<_, Failure>(builder.build()?)
             })();
             match made {
                 Ok(ditto) => {

@@ -7,9 +7,13 @@
 //! | stop | `{"steps": [StepResult, ...]}` | `true` / `false` |
 //! | tool repair | `{"tool_call", "error", "tools"}` | a `ToolCall`, or `null` to give up |
 //! | object repair | `{"text", "error": ErrorInfo}` | the fixed text, or `null` |
+//! | cache store | `{"op": "get", "key"}` / `{"op": "put", "key", "value": base64}` | base64 or `null` / `null` |
+//! | span sink | a `SpanRecord::to_json` object | ignored |
 
 use crate::host;
+use base64::Engine as _;
 use ditto_llm::agent::{StepResult, StopPredicate, ToolCallRepair, ToolContext, ToolExecutor};
+use ditto_llm::middleware::{CacheStore, SpanRecord, SpanSink};
 use ditto_llm::object::ObjectRepair;
 use ditto_llm::{Error, Tool, ToolCall};
 use serde::de::DeserializeOwned;
@@ -99,5 +103,55 @@ impl ObjectRepair for HostObjectRepair {
                 _ => Error::new(error.kind(), message),
             }
         })
+    }
+}
+
+/// A cache store answered by host function `fn_id` (values travel base64-encoded). A failing
+/// host store is an `internal` error for the cache layer.
+#[derive(Debug)]
+pub(crate) struct HostCacheStore {
+    pub(crate) fn_id: u64,
+}
+
+#[async_trait::async_trait]
+impl CacheStore for HostCacheStore {
+    async fn get(&self, key: &str) -> ditto_llm::Result<Option<Vec<u8>>> {
+        let reply: Option<String> = call_json(self.fn_id, &json!({"op": "get", "key": key}))
+            .await
+            .map_err(|e| Error::internal(format!("the cache store failed: {e}")))?;
+        reply
+            .map(|b64| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|e| {
+                        Error::internal(format!("the cache store returned bad base64: {e}"))
+                    })
+            })
+            .transpose()
+    }
+
+    async fn put(&self, key: &str, value: Vec<u8>) -> ditto_llm::Result<()> {
+        let value = base64::engine::general_purpose::STANDARD.encode(value);
+        host::call(
+            self.fn_id,
+            json!({"op": "put", "key": key, "value": value}).to_string(),
+        )
+        .await
+        .map(drop)
+        .map_err(|e| Error::internal(format!("the cache store failed: {e}")))
+    }
+}
+
+/// A span sink forwarding each finished span to host function `fn_id`; its failures are
+/// ignored (telemetry never fails a call).
+#[derive(Debug)]
+pub(crate) struct HostSpanSink {
+    pub(crate) fn_id: u64,
+}
+
+#[async_trait::async_trait]
+impl SpanSink for HostSpanSink {
+    async fn record(&self, span: SpanRecord) {
+        let _ = host::call(self.fn_id, span.to_json().to_string()).await;
     }
 }

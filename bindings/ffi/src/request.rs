@@ -76,11 +76,35 @@ pub(crate) fn typed_request<T: DeserializeOwned>(json: &str, what: &str) -> Resu
     serde_json::from_value(Value::Object(obj)).map_err(|e| invalid(what, e))
 }
 
-/// A `DittoConfig` from JSON.
-pub(crate) fn config(json: &str) -> Result<DittoConfig, Failure> {
-    let obj = parse_object(json, "the config")?;
-    serde_json::from_value(Value::Object(obj))
-        .map_err(|e| Error::config(format!("config: {e}")).into())
+/// A client config: the `DittoConfig` and the host functions serving as the cache store
+/// (`"cache_store_host_fn"`) and span sink (`"span_sink_host_fn"`).
+#[derive(Debug)]
+pub(crate) struct ClientConfig {
+    pub(crate) config: DittoConfig,
+    pub(crate) cache_store_fn: Option<u64>,
+    pub(crate) span_sink_fn: Option<u64>,
+}
+
+/// A client config from JSON.
+pub(crate) fn config(json: &str) -> Result<ClientConfig, Failure> {
+    let mut obj = parse_object(json, "the config")?;
+    let mut host_fn = |key: &str| match obj.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| {
+            Failure::from(Error::config(format!(
+                "config: `{key}` must be a host function id"
+            )))
+        }),
+    };
+    let cache_store_fn = host_fn("cache_store_host_fn")?;
+    let span_sink_fn = host_fn("span_sink_host_fn")?;
+    let config = serde_json::from_value(Value::Object(obj))
+        .map_err(|e| Failure::from(Error::config(format!("config: {e}"))))?;
+    Ok(ClientConfig {
+        config,
+        cache_store_fn,
+        span_sink_fn,
+    })
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ const FAIL: u64 = 2;
 const SILENT: u64 = 3;
 const BLOCK: u64 = 4;
 const REPAIR: u64 = 5;
+const STORE: u64 = 6;
+
+static STORED: Mutex<Vec<(String, Value)>> = Mutex::new(Vec::new());
 
 static SERIAL: Mutex<()> = Mutex::new(());
 static CANCELLED: Mutex<Vec<u64>> = Mutex::new(Vec::new());
@@ -59,6 +62,18 @@ unsafe extern "C" fn host_call(
                 DITTO_OK,
                 &json!(format!("{{\"fixed\":{}}}", input["text"])).to_string(),
             )
+        }
+        STORE => {
+            let mut stored = STORED.lock().unwrap();
+            let key = input["key"].as_str().unwrap().to_owned();
+            let found = stored
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone());
+            if input["op"] == "put" {
+                stored.push((key, input["value"].clone()));
+            }
+            reply(call, DITTO_OK, &found.unwrap_or(Value::Null).to_string());
         }
         _ => reply(call, DITTO_ERROR, "unknown function"),
     }
@@ -401,4 +416,45 @@ fn object_streams_yield_partials_then_finish() {
         ditto_stream_free(s);
         ditto_client_free(c);
     }
+}
+
+#[test]
+fn a_host_cache_store_serves_the_second_call() {
+    let (_g, server) = setup();
+    let config = json!({"from_env": false,
+        "providers": {"openai": {"api_key": "sk-test", "base_url": server.openai_base_url()}},
+        "aliases": {"cached": {"model": "openai:gpt-4o-mini", "middleware": [{"type": "cache"}]}},
+        "cache_store_host_fn": STORE});
+    let config = CString::new(config.to_string()).unwrap();
+    let (mut c, mut err) = (null_mut(), null_mut());
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_client_new(config.as_ptr(), &mut c, &mut err) };
+    assert_eq!(rc, DITTO_OK);
+    let req = CString::new(r#"{"model": "cached", "prompt": "store me"}"#).unwrap();
+    let mut texts = Vec::new();
+    let before = server.requests().len();
+    for _ in 0..2 {
+        let mut out = null_mut();
+        // SAFETY: valid pointers.
+        let rc = unsafe { ditto_generate_text(c, req.as_ptr(), std::ptr::null(), &mut out) };
+        let r = take(out);
+        assert_eq!(rc, DITTO_OK, "{r}");
+        texts.push(r["text"].clone());
+    }
+    assert_eq!(texts[0], texts[1]);
+    assert_eq!(
+        server.requests().len(),
+        before + 1,
+        "the second call came from the store"
+    );
+    assert_eq!(STORED.lock().unwrap().len(), 1);
+    let bad = CString::new(r#"{"cache_store_host_fn": "x"}"#).unwrap();
+    let mut c2 = null_mut();
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_client_new(bad.as_ptr(), &mut c2, &mut err) };
+    assert_eq!(rc, DITTO_ERROR);
+    assert_eq!(take(err)["kind"], "config");
+    wait_idle();
+    // SAFETY: freed once.
+    unsafe { ditto_client_free(c) };
 }
