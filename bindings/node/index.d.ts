@@ -80,6 +80,8 @@ export declare class Ditto {
   constructor(options?: DittoOptions)
   /** The provider names this client knows. */
   readonly providers: string[]
+  /** The alias names this client knows (usable as `model`). */
+  readonly aliases: string[]
   /** With `stopWhen`, `maxSteps` or `approvals` this runs the agent loop. */
   generateText(options: GenerateTextOptions & ({ stopWhen: StopCondition | StopCondition[] } | { maxSteps: number } | { approvals: ToolApprovalResponse[] })): Promise<AgentTextResult>
   /** With a tool that has `execute` this runs the agent loop (the agent fields are then set). */

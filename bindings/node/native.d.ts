@@ -26,6 +26,8 @@ export declare class NativeDitto {
   constructor(optionsJson?: string | undefined | null, host?: ((requestJson: string) => Promise<string>) | undefined | null, hooks?: Array<string> | undefined | null)
   /** The provider names this client knows. */
   providers(): Array<string>
+  /** The alias names this client knows (usable as `model`). */
+  aliases(): Array<string>
   /** Start a non-streaming text generation. */
   generateText(optionsJson: string): NativeCall
   /** Start a text stream. */

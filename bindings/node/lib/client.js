@@ -32,6 +32,11 @@ class Ditto {
     return this.#native.providers()
   }
 
+  /** The alias names this client knows (usable as `model`). */
+  get aliases() {
+    return this.#native.aliases()
+  }
+
   /**
    * Generate text (non-streaming). When a tool has `execute` (or `stopWhen`, `maxSteps`,
    * `approvals` is given) this runs the agent loop: `steps`, `totalUsage`, `responseMessages`,

@@ -73,6 +73,12 @@ impl NativeDitto {
             .collect()
     }
 
+    /// The alias names this client knows (usable as `model`).
+    #[napi]
+    pub fn aliases(&self) -> Vec<String> {
+        self.inner.aliases().into_iter().map(str::to_owned).collect()
+    }
+
     /// Start a non-streaming text generation.
     #[napi]
     pub fn generate_text(&self, options_json: String) -> napi::Result<NativeCall> {

@@ -28,6 +28,7 @@ async function events(stream) {
 
 test('cache alias: the second identical call makes no upstream request (non-stream)', async () => {
   const ditto = client(cached)
+  assert.deepEqual(ditto.aliases, ['fast'])
   const headers = { 'x-mock-scenario': 'cache-text' }
   const first = await ditto.generateText({ model: 'fast', prompt: 'cache me', headers })
   const second = await ditto.generateText({ model: 'fast', prompt: 'cache me', headers })
