@@ -76,7 +76,11 @@ impl NativeDitto {
     /// The alias names this client knows (usable as `model`).
     #[napi]
     pub fn aliases(&self) -> Vec<String> {
-        self.inner.aliases().into_iter().map(str::to_owned).collect()
+        self.inner
+            .aliases()
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
     }
 
     /// Start a non-streaming text generation.
