@@ -19,10 +19,13 @@ fi
 export VIRTUAL_ENV="$VENV"
 export PATH="$VENV/bin:$PATH"
 python -m pip install -q --disable-pip-version-check --upgrade \
-    "maturin>=1.7,<2" "pytest>=7" "pytest-asyncio>=0.23" "mypy>=1.10" "pydantic>=2"
+    "maturin>=1.7,<2" "pytest>=7" "pytest-asyncio>=0.23" "mypy>=1.10" "pydantic>=2" \
+    "jsonschema>=4" "types-jsonschema" "starlette>=0.37" "fastapi>=0.110" "uvicorn>=0.29"
 echo "python: tools ready ($(python --version), $(( $(date +%s) - start ))s)"
 
 cargo build -q -p ditto-mock-upstream
+# The UI stream test reads our web helper's output with the real `ai` package.
+bash tests/ui-reader/ensure.sh
 (cd bindings/python && maturin develop -q)
 python -c "import ditto_llm, sys; print('python: ditto_llm', ditto_llm.__version__, 'built into', sys.prefix)"
 

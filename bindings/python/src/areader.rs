@@ -177,6 +177,30 @@ impl<T: Send + 'static> AsyncReader<T> {
         }
     }
 
+    /// Take what is left of the stream out as an opener (for `tee()`): the original opener
+    /// when not started, else the prefetched items and the rest. The reader is closed after.
+    pub fn take_opener(&self) -> PyResult<Opener<T>> {
+        let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match std::mem::replace(&mut *guard, State::Closed) {
+            State::NotStarted(open) => Ok(open),
+            State::Open(rx) => Ok(Box::new(move || {
+                Box::pin(async move {
+                    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+                        rx.recv().await.map(|item| (item, rx))
+                    });
+                    Ok(rest.boxed())
+                })
+            })),
+            State::Closed => Err(PyRuntimeError::new_err("the stream is closed")),
+            State::Busy => {
+                *guard = State::Busy;
+                Err(PyRuntimeError::new_err(
+                    "another read of this stream is still pending",
+                ))
+            }
+        }
+    }
+
     /// Close now: a pending read sees the signal and ends; otherwise the receiver is dropped.
     pub fn close(&self) {
         self.closing.send_replace(true);

@@ -69,6 +69,17 @@ impl PyAsyncTextStream {
         })
     }
 
+    /// Split into `(text_stream, event_stream)` (both `async for`): the text deltas and the
+    /// full events of the same stream, each side buffering at most `capacity` items. The
+    /// request is sent now; this stream is closed afterwards.
+    #[pyo3(signature = (capacity=16))]
+    fn tee(
+        &self,
+        capacity: usize,
+    ) -> PyResult<(crate::tee::PyAsyncTextDeltaStream, PyAsyncTextStream)> {
+        guard(|| crate::tee::tee_async(self, capacity))
+    }
+
     /// Stop the stream and close the upstream connection (awaitable). Idempotent.
     fn aclose<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         self.reader.close();

@@ -23,11 +23,13 @@ mod host;
 mod middleware;
 mod objects;
 mod ostream;
+mod protocol;
 mod request;
 mod results;
 mod runtime;
 mod sreader;
 mod stream;
+mod tee;
 
 use pyo3::prelude::*;
 
@@ -65,6 +67,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ostream::PyObjectStreamEvent>()?;
     m.add_class::<ostream::PyObjectStream>()?;
     m.add_class::<ostream::PyAsyncObjectStream>()?;
+    m.add_class::<protocol::PyDittoV1Encoder>()?;
+    m.add_class::<protocol::PyDittoV1Decoder>()?;
+    m.add_class::<protocol::PyUiMessageEncoder>()?;
+    m.add_class::<tee::PyTextDeltaStream>()?;
+    m.add_class::<tee::PyAsyncTextDeltaStream>()?;
+    m.add_function(wrap_pyfunction!(protocol::ui_chat_request, m)?)?;
     m.add_class::<results::PyToolCall>()?;
     m.add_class::<results::PyWarning>()?;
     m.add_class::<results::PyResponseMetadata>()?;

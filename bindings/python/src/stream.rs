@@ -61,6 +61,14 @@ impl PyTextStream {
         })
     }
 
+    /// Split into `(text_stream, event_stream)`: the text deltas and the full events of the same
+    /// stream, each side buffering at most `capacity` items (consume both at once, e.g. from
+    /// two threads: a full side pauses the other). This stream is closed afterwards.
+    #[pyo3(signature = (capacity=16))]
+    fn tee(&self, capacity: usize) -> PyResult<(crate::tee::PyTextDeltaStream, PyTextStream)> {
+        guard(|| crate::tee::tee_sync(self, capacity))
+    }
+
     /// Stop the stream and close the upstream connection. Idempotent.
     fn close(&self) {
         self.reader.close();

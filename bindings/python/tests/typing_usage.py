@@ -167,3 +167,32 @@ def middleware_usage() -> str:
         on_span=spans.append,
     )
     return client.generate_text(model="fast", prompt="Hi").text + str(client.aliases)
+
+
+def protocol_usage(client: ditto_llm.Ditto) -> bytes:
+    from ditto_llm.protocol import decode_ditto_v1, encode_ditto_v1, ui_chat_request, ui_message_stream
+
+    body = b"".join(encode_ditto_v1(client.stream_text(model="openai:gpt-4o-mini", prompt="Hi"), "ndjson"))
+    events: List[ditto_llm.StreamEvent] = list(decode_ditto_v1([body], "ndjson"))
+    chat = ui_chat_request(b'{"id": "c", "messages": []}')
+    ui = b"".join(ui_message_stream(client.stream_text(model="fast", messages=chat.messages), version="v5"))
+    text_side, event_side = client.stream_text(model="openai:gpt-4o-mini", prompt="Hi").tee(capacity=8)
+    words: List[str] = list(text_side)
+    return ui + str(len(events) + len(words) + len(list(event_side))).encode()
+
+
+async def web_usage(client: ditto_llm.AsyncDitto) -> object:
+    from starlette.requests import Request
+    from starlette.responses import StreamingResponse
+
+    from ditto_llm.web import ditto_v1_response, read_ui_chat_request, ui_message_response
+
+    async def endpoint(request: Request) -> StreamingResponse:
+        chat = await read_ui_chat_request(request)
+        stream = client.stream_text(model=chat.model or "openai:gpt-4o-mini", messages=chat.messages)
+        return ui_message_response(stream, version="v6", send_sources=True)
+
+    text_side, events = client.stream_text(model="openai:gpt-4o-mini", prompt="Hi").tee()
+    async for t in text_side:
+        print(t)
+    return endpoint, ditto_v1_response(events, framing="sse")

@@ -27,10 +27,12 @@ from ._errors import (
     RequestCancelledError,
     StreamError,
 )
+from . import protocol
 from ._tools import Tool, has_tool_call, step_count_is, tool
 from ._native import (
     AsyncDitto,
     AsyncObjectStream,
+    AsyncTextDeltaStream,
     AsyncTextStream,
     CallWarning,
     Ditto,
@@ -47,6 +49,7 @@ from ._native import (
     SpeechResult,
     StepResult,
     StreamEvent,
+    TextDeltaStream,
     TextStream,
     ToolCall,
     TranscriptionResult,
@@ -67,6 +70,9 @@ __all__ = [
     "ObjectStream",
     "AsyncObjectStream",
     "ObjectStreamEvent",
+    "TextDeltaStream",
+    "AsyncTextDeltaStream",
+    "protocol",
     "Tool",
     "tool",
     "step_count_is",

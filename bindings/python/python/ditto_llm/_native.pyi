@@ -50,6 +50,12 @@ __all__ = [
     "TranscriptionResult",
     "TranscriptSegment",
     "SpeechResult",
+    "DittoV1Encoder",
+    "DittoV1Decoder",
+    "UiMessageEncoder",
+    "TextDeltaStream",
+    "AsyncTextDeltaStream",
+    "_ui_chat_request",
     "_resolve_future",
     "_panic_for_tests",
     "__version__",
@@ -59,6 +65,9 @@ __version__: str
 
 def _resolve_future(fut: Any, ok: bool, value: Any) -> None:
     """Internal: completes an asyncio future from the runtime (on the loop's thread)."""
+
+def _ui_chat_request(body: Union[bytes, str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Internal: a `useChat` body with its messages converted (see ditto_llm.protocol)."""
 
 def _panic_for_tests(in_async: bool) -> Any:
     """Internal test hook: panics inside the binding; raises ditto_llm.InternalError."""
@@ -417,6 +426,9 @@ class TextStream:
     def __next__(self) -> StreamEvent: ...
     def collect(self) -> GenerateTextResult:
         """Consume the rest of the stream into a result (events already read are not included)."""
+    def tee(self, capacity: int = 16) -> tuple[TextDeltaStream, TextStream]:
+        """Split into the text deltas and the full events of this stream (bounded buffers;
+        consume both at once). This stream is closed afterwards."""
     def close(self) -> None: ...
     @property
     def closed(self) -> bool: ...
@@ -436,6 +448,8 @@ class AsyncTextStream:
     def __anext__(self) -> Awaitable[StreamEvent]: ...
     def collect(self) -> Awaitable[GenerateTextResult]:
         """Consume the rest of the stream into a result (events already read are not included)."""
+    def tee(self, capacity: int = 16) -> tuple[AsyncTextDeltaStream, AsyncTextStream]:
+        """Split into the text deltas and the full events (the request is sent now)."""
     def aclose(self) -> Awaitable[None]: ...
     def close(self) -> None: ...
     @property
@@ -447,6 +461,60 @@ class AsyncTextStream:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
     ) -> Awaitable[bool]: ...
+
+@final
+class TextDeltaStream:
+    """The text side of `TextStream.tee()`: each `text-delta`'s text."""
+
+    def __iter__(self) -> TextDeltaStream: ...
+    def __next__(self) -> str: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+
+@final
+class AsyncTextDeltaStream:
+    """The text side of `AsyncTextStream.tee()`."""
+
+    def __aiter__(self) -> AsyncTextDeltaStream: ...
+    def __anext__(self) -> Awaitable[str]: ...
+    def aclose(self) -> Awaitable[None]: ...
+    def close(self) -> None: ...
+    @property
+    def closed(self) -> bool: ...
+
+@final
+class DittoV1Encoder:
+    """Encodes events as Ditto stream protocol v1 frames."""
+
+    def __new__(cls, framing: Literal["sse", "ndjson"] = "sse") -> DittoV1Encoder: ...
+    def encode(self, event: Union[StreamEvent, Mapping[str, Any]]) -> bytes: ...
+    def error(self, error: Mapping[str, Any]) -> bytes:
+        """An `error` event for a failure (`DittoError.to_dict()` shape)."""
+    def terminator(self) -> bytes:
+        """`data: [DONE]` for SSE, empty for NDJSON."""
+    @property
+    def content_type(self) -> str: ...
+
+@final
+class DittoV1Decoder:
+    """A bounded incremental decoder of Ditto stream protocol v1 bytes."""
+
+    def __new__(cls, framing: Literal["sse", "ndjson"] = "sse") -> DittoV1Decoder: ...
+    def feed(self, chunk: bytes) -> list[StreamEvent]: ...
+    def finish(self) -> list[StreamEvent]: ...
+    @property
+    def done(self) -> bool: ...
+
+@final
+class UiMessageEncoder:
+    """Encodes events as AI SDK UI message stream chunks (SSE frames)."""
+
+    def __new__(cls, options: Optional[Mapping[str, Any]] = None) -> UiMessageEncoder: ...
+    def encode(self, event: Union[StreamEvent, Mapping[str, Any]]) -> bytes:
+        """One event as a frame (empty when the event has no UI chunk)."""
+    def error(self, error: Mapping[str, Any]) -> bytes: ...
+    def done(self) -> bytes: ...
 
 @final
 class GeneratedImage:
