@@ -389,3 +389,39 @@ def test_sync_client_runs_async_tools_on_a_private_loop(mock: Mock) -> None:
 
     r = mock.client().generate_text(model=MODEL, prompt=PLAN, tools=[weather_tool(execute=run)], stop_when=[ditto_llm.step_count_is(3)])
     assert r.text == "It is sunny." and loops[0][1] == "ditto-llm-callbacks"
+
+
+async def test_async_tools_run_on_the_callers_loop(mock: Mock) -> None:
+    loops: List[Any] = []
+
+    async def run(input: Dict[str, Any]) -> Any:
+        loops.append(asyncio.get_running_loop())
+        return {"ok": True}
+
+    r = await mock.aclient().generate_text(
+        model=MODEL, prompt=PLAN, tools=[weather_tool(execute=run)], stop_when=[ditto_llm.step_count_is(3)]
+    )
+    assert r.text == "It is sunny." and loops == [asyncio.get_running_loop()]
+
+
+def test_repair_tool_call(mock: Mock) -> None:
+    bad = 'plan: call:get_weather {"town":"Paris"} | Done.'
+    ran: List[Any] = []
+    seen: List[Any] = []
+
+    def repair(call: Dict[str, Any], error: str, tools: List[Dict[str, Any]]) -> Optional[Dict[str, Any]]:
+        seen.append((call["tool_name"], call["input"], [t["name"] for t in tools]))
+        return {"city": call["input"]["town"]}
+
+    tool = ditto_llm.tool(
+        name="get_weather",
+        parameters={"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"], "additionalProperties": False},
+        execute=recorder(ran, {"celsius": 21}),
+    )
+    client = mock.client()
+    r = client.generate_text(model=MODEL, prompt=bad, tools=[tool], stop_when=[ditto_llm.step_count_is(3)], repair_tool_call=repair)
+    assert seen == [("get_weather", {"town": "Paris"}, ["get_weather"])]
+    assert ran == [{"city": "Paris"}] and r.text == "Done."
+    r = client.generate_text(model=MODEL, prompt=bad, tools=[tool], stop_when=[ditto_llm.step_count_is(3)])
+    out = r.steps[0].tool_results[0]["output"]
+    assert out["type"] == "error-text" and "invalid input" in out["value"]
