@@ -39,6 +39,9 @@ cargo test -q -p ditto-llm-node 2>&1 | tee "$committed/cargo.log" | grep -E "^te
 grep -q "^test result: ok" "$committed/cargo.log" || { cat "$committed/cargo.log"; exit 1; }
 summary+=("rust: $(grep -m1 '^test result' "$committed/cargo.log")")
 
+step "tests/ui-reader (the shared reader of UI message streams; npm ci when missing)"
+bash "$ROOT/tests/ui-reader/ensure.sh"
+
 step "node --test"
 (cd "$PKG" && node --expose-gc --test test/*.test.mjs test/*.test.cjs) | tee "$committed/node.log" | grep -E "^(not ok|# (tests|pass|fail|skipped))" || true
 grep -q "^# fail 0" "$committed/node.log" || { grep -B2 -A30 "^not ok" "$committed/node.log" | head -200; exit 1; }

@@ -8,6 +8,9 @@ import assert from 'node:assert/strict'
 import http from 'node:http'
 import path from 'node:path'
 import { once } from 'node:events'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import Ajv2020 from 'ajv/dist/2020.js'
 import { parseJsonEventStream, readUIMessageStream, uiMessageChunkSchema } from 'ai'
 import {
@@ -148,6 +151,29 @@ test('the real `ai` package reads our UI message stream from node:http: text, re
     assert.deepEqual(history.map((m) => m.role), ['user', 'assistant', 'tool', 'assistant'])
     const next = await ditto.generateText({ model, messages: [...history, { role: 'user', content: 'thanks' }] })
     assert.equal(next.text, 'echo: thanks')
+  } finally {
+    await srv.close()
+  }
+})
+
+const uiReader = path.join(repoRoot, 'tests/ui-reader')
+
+test('the shared tests/ui-reader tool (strict ai 5.x chunk fields) reads our stream', { skip: !existsSync(path.join(uiReader, 'node_modules/ai')) && 'run tests/ui-reader/ensure.sh' }, async () => {
+  const srv = await serve(async (req, res) => {
+    let body = ''
+    for await (const c of req) body += c
+    await pipeUIMessageStreamToResponse(agentStream({ prompt: undefined, messages: uiChatRequestToMessages(body) }), res)
+  })
+  try {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ui-reader-'))
+    const bodyFile = path.join(dir, 'body.json')
+    writeFileSync(bodyFile, JSON.stringify({ id: 'c', trigger: 'submit-message', messages: [{ id: 'u', role: 'user', parts: [{ type: 'text', text: PLAN }] }] }))
+    const out = await new Promise((resolve, reject) => {
+      execFile('node', [path.join(uiReader, 'read.mjs'), '--url', `${srv.url}/chat`, '--body', bodyFile], (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)))
+    })
+    const message = JSON.parse(out)
+    const types = message.parts.map((p) => p.type)
+    for (const t of ['reasoning', 'text', 'tool-get_weather']) assert.ok(types.includes(t), types.join(','))
   } finally {
     await srv.close()
   }
