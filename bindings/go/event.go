@@ -127,3 +127,82 @@ func (e *StreamEvent) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// MarshalJSON writes the core's event JSON: JSON as received when set, else the fields of
+// the event's type.
+func (e StreamEvent) MarshalJSON() ([]byte, error) {
+	if len(e.JSON) > 0 {
+		return e.JSON, nil
+	}
+	m := map[string]any{"type": e.Type}
+	str := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	raw := func(k string, v json.RawMessage) {
+		if len(v) > 0 {
+			m[k] = v
+		}
+	}
+	str("id", e.ID)
+	str("delta", e.Delta)
+	str("tool_call_id", e.ToolCallID)
+	str("tool_name", e.ToolName)
+	str("media_type", e.MediaType)
+	str("base64", e.Base64)
+	str("finish_reason", e.FinishReason)
+	str("raw_finish_reason", e.RawFinishReason)
+	str("approval_id", e.ApprovalID)
+	raw("input", e.Input)
+	raw("output", e.Output)
+	raw("provider_metadata", e.ProviderMetadata)
+	raw("raw_value", e.RawValue)
+	switch e.Type {
+	case "text-delta", "reasoning-delta":
+		m["text"] = e.Text
+	case "tool-error":
+		m["error"] = e.ToolError
+	case "error":
+		if e.Err != nil {
+			return errorEventJSON(e.Err), nil
+		}
+	case "source":
+		if e.Source != nil {
+			data, err := json.Marshal(e.Source)
+			if err != nil {
+				return nil, err
+			}
+			var src map[string]any
+			if err := json.Unmarshal(data, &src); err != nil {
+				return nil, err
+			}
+			for k, v := range src {
+				m[k] = v
+			}
+			m["type"] = "source"
+		}
+	}
+	if e.InvalidInput {
+		m["invalid_input"] = true
+	}
+	if e.ProviderExecuted {
+		m["provider_executed"] = true
+	}
+	if len(e.Warnings) > 0 {
+		m["warnings"] = e.Warnings
+	}
+	if e.Usage != nil {
+		m["usage"] = e.Usage
+	}
+	if e.TotalUsage != nil {
+		m["total_usage"] = e.TotalUsage
+	}
+	if e.Response != nil {
+		m["response"] = e.Response
+	}
+	if e.ApprovalCall != nil {
+		m["tool_call"] = e.ApprovalCall
+	}
+	return json.Marshal(m)
+}

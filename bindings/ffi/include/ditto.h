@@ -258,6 +258,15 @@ int32_t ditto_messages_from_json(const char *messages_json, char **out_json);
 // `tools_json` must be a NUL-terminated string and `out_json` writable.
 int32_t ditto_tools_from_json(const char *tools_json, char **out_json);
 
+// Read a `useChat` request body (`{id, messages: UIMessage[], trigger, messageId?, model?,
+// ...}`); on `DITTO_OK` `*out_json` is `{"id", "trigger", "message_id", "model", "extra",
+// "messages"}` with `messages` converted to the core's shape (text, reasoning, file and tool
+// parts, tool outputs as tool messages), otherwise an `invalid_request` `ErrorInfo` JSON.
+//
+// # Safety
+// `body_json` must be a NUL-terminated string and `out_json` writable.
+int32_t ditto_ui_chat_request(const char *body_json, char **out_json);
+
 // Rerank documents: `request_json` is a `RerankRequest` JSON (`{"model": "cohere:rerank-v3.5",
 // "query", "documents": [...], "top_n"?}`); on `DITTO_OK` `*out_json` is the `RerankResult`
 // JSON (`{"results": [{"index", "relevance_score", "document"}], "usage", "warnings"}`, most

@@ -3,6 +3,7 @@
 
 use crate::util::{arg_str, guarded, Failure};
 use crate::DITTO_OK;
+use ditto_llm::protocol::ui_message::{ui_messages_to_messages, UiChatRequest};
 use ditto_llm::types::interop::{messages_from_json, tools_from_json};
 use ditto_llm::Error;
 use serde_json::Value;
@@ -65,4 +66,42 @@ pub unsafe extern "C" fn ditto_tools_from_json(
             }
         })
     }
+}
+
+/// Read a `useChat` request body (`{id, messages: UIMessage[], trigger, messageId?, model?,
+/// ...}`); on `DITTO_OK` `*out_json` is `{"id", "trigger", "message_id", "model", "extra",
+/// "messages"}` with `messages` converted to the core's shape (text, reasoning, file and tool
+/// parts, tool outputs as tool messages), otherwise an `invalid_request` `ErrorInfo` JSON.
+///
+/// # Safety
+/// `body_json` must be a NUL-terminated string and `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ditto_ui_chat_request(
+    body_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> i32 {
+    // SAFETY: the caller guarantees both pointers.
+    unsafe {
+        guarded(out_json, || {
+            match arg_str(body_json, "body_json").and_then(ui_chat_request) {
+                Ok(json) => (DITTO_OK, Some(json)),
+                Err(f) => f.outcome(),
+            }
+        })
+    }
+}
+
+fn ui_chat_request(json: &str) -> Result<String, Failure> {
+    let request: UiChatRequest = serde_json::from_str(json)
+        .map_err(|e| Error::invalid_request(format!("not a UI chat request: {e}")))?;
+    let messages = ui_messages_to_messages(&request.messages)?;
+    serde_json::to_string(&serde_json::json!({
+        "id": request.id,
+        "trigger": request.trigger,
+        "message_id": request.message_id,
+        "model": request.model,
+        "extra": request.extra,
+        "messages": messages,
+    }))
+    .map_err(|e| Error::internal(format!("cannot serialize the messages: {e}")).into())
 }

@@ -44,7 +44,7 @@ pub use host::{
     ditto_host_call_cancelled, ditto_host_call_reply, ditto_host_register, DittoHostCall,
     MAX_HOST_REPLY_BYTES,
 };
-pub use interop::{ditto_messages_from_json, ditto_tools_from_json};
+pub use interop::{ditto_messages_from_json, ditto_tools_from_json, ditto_ui_chat_request};
 pub use media::{ditto_generate_image, ditto_generate_speech, ditto_rerank, ditto_transcribe};
 pub use object::{ditto_generate_object, ditto_object_stream_open};
 pub use stream::{

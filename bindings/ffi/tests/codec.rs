@@ -154,3 +154,34 @@ fn bad_specs_are_rejected() {
         assert_eq!(err["kind"], "invalid_request", "{spec}: {err}");
     }
 }
+
+#[test]
+fn ui_chat_requests_become_messages() {
+    let body = json!({"id": "c1", "trigger": "submit-message", "model": "openai:gpt-4o-mini", "tenant": "t1",
+        "messages": [
+            {"id": "u1", "role": "user", "parts": [{"type": "text", "text": "Weather?"}]},
+            {"id": "a1", "role": "assistant", "parts": [
+                {"type": "tool-get_weather", "toolCallId": "call_1", "state": "output-available",
+                 "input": {"city": "Paris"}, "output": {"celsius": 21}},
+                {"type": "text", "text": "Sunny."}]}]});
+    let body = CString::new(body.to_string()).unwrap();
+    let mut out = null_mut();
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_ui_chat_request(body.as_ptr(), &mut out) };
+    let r: Value = serde_json::from_str(&take(out)).unwrap();
+    assert_eq!(rc, DITTO_OK, "{r}");
+    assert_eq!(r["model"], "openai:gpt-4o-mini");
+    assert_eq!(r["extra"]["tenant"], "t1");
+    let roles: Vec<_> = r["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].clone())
+        .collect();
+    assert!(roles.contains(&json!("tool")), "{r}");
+    let bad = CString::new(r#"{"messages": [{"role": "wizard"}]}"#).unwrap();
+    // SAFETY: valid pointers.
+    let rc = unsafe { ditto_ui_chat_request(bad.as_ptr(), &mut out) };
+    assert_eq!(rc, DITTO_ERROR);
+    assert!(take(out).contains("invalid_request"));
+}

@@ -21,6 +21,10 @@ grep -E "^test result" "$ffi_log"
 echo "==> go: static library (make -C bindings/go)"
 make -s --no-print-directory -C bindings/go
 
+echo "==> go: the AI SDK UI stream reader (tests/ui-reader: npm ci when missing; node is required)"
+command -v node >/dev/null || { echo "go: node (18+) is required for the UI message stream test" >&2; exit 1; }
+bash tests/ui-reader/ensure.sh
+
 echo "==> go: mock upstream binary"
 cargo build -q -p ditto-mock-upstream
 export DITTO_MOCK_BIN="$CARGO_TARGET_DIR/debug/ditto-mock-upstream"
