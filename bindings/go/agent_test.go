@@ -291,3 +291,52 @@ func TestAgentRepairHook(t *testing.T) {
 		t.Fatalf("a panicking repair hook leaves a tool error: %s", r.JSON)
 	}
 }
+
+func TestAgentCancelMidCallClosesUpstream(t *testing.T) {
+	m := startMock(t)
+	c := m.client(t, "slow-agent")
+	before := LiveHandles()
+	ran := make(chan struct{}, 1)
+	tools := []Tool{{Name: "lookup", Execute: func(context.Context, json.RawMessage) (any, error) {
+		ran <- struct{}{}
+		return "ok", nil
+	}}}
+	prompt := `Go. plan: call:lookup {} | one two three four five six seven eight nine ten eleven twelve`
+	for _, stream := range []bool{false, true} {
+		// The first model call answers the plan at once; the second is slow: RunAgent's
+		// (non-streaming) waits before its headers, StreamAgent's streams slowly.
+		slow := map[string]any{"latency_ms": 5000}
+		if stream {
+			slow = map[string]any{"chunk_delay_ms": 300}
+		}
+		m.scenario(t, "slow-agent", map[string]any{}, slow)
+		stats := m.stats(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		go func() {
+			<-ran
+			eventually(t, "the second model call", func() bool { return m.stats(t).RequestsTotal >= stats.RequestsTotal+2 })
+			if stream {
+				eventually(t, "its stream", func() bool { return m.stats(t).StreamsStarted >= stats.StreamsStarted+2 })
+			}
+			cancel()
+		}()
+		req := TextRequest{Model: "openai:gpt-4o-mini", Prompt: prompt, Tools: tools}
+		opts := AgentOptions{StopWhen: []StopCondition{StepCountIs(3)}}
+		t0 := time.Now()
+		var err error
+		if stream {
+			_, err = drain(c.StreamAgent(ctx, req, opts))
+		} else {
+			_, err = c.RunAgent(ctx, req, opts)
+		}
+		if !errors.Is(err, ErrCancelled) || time.Since(t0) > 4*time.Second {
+			t.Fatalf("stream=%v: %v after %v", stream, err, time.Since(t0))
+		}
+		if stream {
+			eventually(t, "the upstream stream closed", func() bool {
+				return m.stats(t).StreamsDisconnected >= stats.StreamsDisconnected+1
+			})
+		}
+		checkNoLeaks(t, before)
+	}
+}

@@ -169,6 +169,7 @@ type DittoV1Decoder struct {
 	framing Framing
 	c       *codec
 	buf     []StreamEvent
+	chunk   []byte
 	cur     StreamEvent
 	err     error
 	done    bool
@@ -182,8 +183,7 @@ func NewDittoV1Decoder(r io.Reader) *DittoV1Decoder {
 
 // NewDittoV1DecoderFraming reads v1 events in the given framing ("" detects it).
 func NewDittoV1DecoderFraming(r io.Reader, framing Framing) *DittoV1Decoder {
-	d := &DittoV1Decoder{r: bufio.NewReaderSize(r, 16*1024), framing: framing}
-	return d
+	return &DittoV1Decoder{r: bufio.NewReaderSize(r, 16*1024), framing: framing}
 }
 
 func (d *DittoV1Decoder) detect() (Framing, error) {
@@ -233,12 +233,14 @@ func (d *DittoV1Decoder) Next() bool {
 			d.c = c
 			runtime.AddCleanup(d, func(c *codec) { c.close() }, c)
 		}
-		chunk := make([]byte, 16*1024)
-		n, rerr := d.r.Read(chunk)
+		if d.chunk == nil {
+			d.chunk = make([]byte, 16*1024)
+		}
+		n, rerr := d.r.Read(d.chunk)
 		var out []byte
 		var err error
 		if n > 0 {
-			out, err = d.c.feed(chunk[:n])
+			out, err = d.c.feed(d.chunk[:n])
 		} else if rerr == io.EOF {
 			out, err = d.c.finish()
 			d.done = true

@@ -322,5 +322,17 @@ func TestTeeFansOutBounded(t *testing.T) {
 	events.Close()
 	for events.Next() {
 	}
+	// Closing the stream while neither side reads ends both sides.
+	s, err = c.StreamText(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, events = s.Tee(1)
+	eventually(t, "a full buffer", func() bool { return len(events.side.ch) == 1 })
+	s.Close()
+	for events.Next() {
+	}
+	for text.Next() {
+	}
 	checkNoLeaks(t, before)
 }

@@ -34,6 +34,9 @@ type Stream struct {
 	err     error
 	done    bool
 	closed  atomic.Bool
+	// teeStop is closed by Close to unblock a Tee pump (nil without Tee).
+	teeStop  chan struct{}
+	teeClose sync.Once
 }
 
 // streamHandle owns the native stream; it is separate from Stream so a cleanup can free it
@@ -208,6 +211,9 @@ func (s *Stream) Err() error { return s.err }
 // it. Safe to call more than once and from any goroutine.
 func (s *Stream) Close() error {
 	s.closed.Store(true)
+	if s.teeStop != nil {
+		s.teeClose.Do(func() { close(s.teeStop) })
+	}
 	s.h.free()
 	return nil
 }

@@ -8,14 +8,15 @@ import (
 // Tee splits a stream so it can be consumed as text deltas and as full events at once (say,
 // printing text while forwarding every event to a UI). Each side buffers at most capacity
 // items its consumer has not taken: a slow consumer slows the stream instead of growing
-// memory, and a side that is closed (or never read after Close) no longer holds the other
-// back. The stream is closed once both sides are closed or it ends; errors reach both sides.
-// Call Tee once, before reading the stream; the stream must not be read directly afterwards.
+// memory, and a side that is closed no longer holds the other back. The stream is closed once both sides are closed or it ends; closing the stream ends
+// both sides. Errors reach both sides. Call Tee once, before reading the stream; do not read
+// the stream directly afterwards.
 func (s *Stream) Tee(capacity int) (*TeeText, *TeeEvents) {
 	capacity = max(capacity, 1)
+	s.teeStop = make(chan struct{})
 	t := &tee{src: s}
-	text := &TeeText{side: newTeeSide[string](t, capacity)}
-	events := &TeeEvents{side: newTeeSide[StreamEvent](t, capacity)}
+	text := &TeeText{side: newTeeSide[string](t, capacity, s.teeStop)}
+	events := &TeeEvents{side: newTeeSide[StreamEvent](t, capacity, s.teeStop)}
 	t.text, t.events = text.side, events.side
 	go t.pump()
 	return text, events
@@ -32,12 +33,13 @@ type teeSide[T any] struct {
 	t      *tee
 	ch     chan T
 	closed chan struct{}
+	stop   <-chan struct{} // closed when the source stream is closed
 	once   sync.Once
 	cur    T
 }
 
-func newTeeSide[T any](t *tee, capacity int) *teeSide[T] {
-	return &teeSide[T]{t: t, ch: make(chan T, capacity), closed: make(chan struct{})}
+func newTeeSide[T any](t *tee, capacity int, stop <-chan struct{}) *teeSide[T] {
+	return &teeSide[T]{t: t, ch: make(chan T, capacity), closed: make(chan struct{}), stop: stop}
 }
 
 // send delivers v unless the side was closed; false when it was.
@@ -51,6 +53,8 @@ func (s *teeSide[T]) send(v T) bool {
 	case s.ch <- v:
 		return true
 	case <-s.closed:
+		return false
+	case <-s.stop:
 		return false
 	}
 }
