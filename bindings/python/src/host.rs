@@ -1,8 +1,9 @@
 //! The one bridge from the Rust core to Python callables: tool `execute`, custom stop
 //! conditions, tool-call and object repair hooks, cache stores all go through [`HostFn::call`].
 //!
-//! - The callable runs on a blocking worker thread (never on a runtime worker, never with the
-//!   caller's thread holding the GIL), so a slow sync function blocks nobody else.
+//! - The callable runs on a thread of its own, outside the runtime (never on a runtime worker,
+//!   never with the caller's thread holding the GIL), so a slow sync function blocks nobody
+//!   else and may itself make blocking `Ditto` calls.
 //! - When it returns an awaitable (an `async def`), the coroutine is scheduled on an event loop
 //!   with `asyncio.run_coroutine_threadsafe`: the caller's running loop for `AsyncDitto` (captured
 //!   when the call starts), or a private loop thread for the sync `Ditto` (one per call, stopped
@@ -216,15 +217,25 @@ impl HostFn {
         let guard = CancelOnDrop(pending.clone());
         let func = self.func.clone();
         let event_loop = self.event_loop.clone();
-        let started = tokio::task::spawn_blocking(move || {
-            attach_from_runtime(|py| start(py, &func, &event_loop, args, convert, tx, &pending))
-        })
-        .await;
-        match started {
+        // A plain thread, outside the runtime's context, so the callable may itself make
+        // blocking `Ditto` calls (a tool that runs another model call).
+        let (started_tx, started_rx) = oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("ditto-llm-callback".into())
+            .spawn(move || {
+                let started = attach_from_runtime(|py| {
+                    start(py, &func, &event_loop, args, convert, tx, &pending)
+                });
+                let _ = started_tx.send(started);
+            });
+        if let Err(e) = spawned {
+            return Err(format!("could not start a callback thread: {e}"));
+        }
+        match started_rx.await {
             Ok(Some(Ok(()))) => {}
             Ok(Some(Err(message))) => return Err(message),
             Ok(None) => return Err("the Python interpreter is shutting down".to_owned()),
-            Err(join) => return Err(format!("the host call failed: {join}")),
+            Err(_) => return Err("the callback thread failed".to_owned()),
         }
         let out = rx.await.unwrap_or_else(|_| Err("cancelled".to_owned()));
         drop(guard);

@@ -425,3 +425,13 @@ def test_repair_tool_call(mock: Mock) -> None:
     r = client.generate_text(model=MODEL, prompt=bad, tools=[tool], stop_when=[ditto_llm.step_count_is(3)])
     out = r.steps[0].tool_results[0]["output"]
     assert out["type"] == "error-text" and "invalid input" in out["value"]
+
+
+def test_sync_tool_may_call_the_sync_client(mock: Mock) -> None:
+    client = mock.client()
+
+    def ask(input: Dict[str, Any]) -> Any:
+        return {"inner": client.generate_text(model=MODEL, prompt=f"inner {input['city']}").text}
+
+    r = client.generate_text(model=MODEL, prompt=PLAN, tools=[weather_tool(execute=ask)], stop_when=[ditto_llm.step_count_is(3)])
+    assert r.steps[0].tool_results[0]["output"] == {"type": "json", "value": {"inner": "echo: inner Paris"}}
