@@ -24,7 +24,8 @@ pub const MAX_DEPTH: usize = 128;
 /// once the input grew by at least 1/16 of its size since the last one (linear total work).
 pub const SNAPSHOT_EVERY_BYTES: usize = 1024;
 
-/// Incremental JSON parser with a byte cap. See the [module docs](self).
+/// Incremental JSON parser with a byte cap: what a partial value shows, and when snapshots
+/// are taken, is described in `docs/objects.md`.
 ///
 /// ```
 /// use ditto_llm::object::PartialJsonParser;
