@@ -4,6 +4,7 @@ models, the four outputs, NoObjectGenerated with the raw text, the repair hook, 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any, Dict, List
 
@@ -210,3 +211,31 @@ def test_bad_object_inputs(mock: Mock) -> None:
         client.generate_object(model=MODEL, prompt="?", schemas={})  # type: ignore[call-arg]
     with pytest.raises(ditto_llm.BadRequestError, match="repair"):
         client.generate_object(model=MODEL, prompt="?", schema={}, repair="fix it")  # type: ignore[arg-type]
+
+
+def test_breaking_out_of_an_object_stream_closes_upstream(fresh_mock: Mock) -> None:
+    parts = ['{"name":"', *(["x"] * 40), '"}']
+    key = fresh_mock.push([{**chunks(*parts), "chunk_delay_ms": 30}])
+    s = fresh_mock.client(scenario=key).stream_object(model=MODEL, prompt="?", schema={"type": "object"})
+    for ev in s:
+        if ev.type == "partial-object":
+            break
+    s.close()
+    assert fresh_mock.wait_stat("streams_disconnected", 1) == 1
+
+
+async def test_cancelling_an_async_object_stream_closes_upstream(fresh_mock: Mock) -> None:
+    parts = ['{"name":"', *(["x"] * 40), '"}']
+    key = fresh_mock.push([{**chunks(*parts), "chunk_delay_ms": 30}])
+    s = fresh_mock.aclient(scenario=key).stream_object(model=MODEL, prompt="?", schema={"type": "object"})
+
+    async def consume() -> None:
+        async for _ in s:
+            pass
+
+    task = asyncio.ensure_future(consume())
+    await asyncio.sleep(0.3)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert fresh_mock.wait_stat("streams_disconnected", 1) == 1

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import inspect
+import types
 import typing
 from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Union, overload
 
@@ -49,7 +50,7 @@ def _schema_of(hint: Any) -> Dict[str, Any]:
     args = typing.get_args(hint)
     if origin is Literal:
         return {"enum": list(args)}
-    if origin is Union:
+    if origin is Union or origin is getattr(types, "UnionType", None):
         return {"anyOf": [_schema_of(a) for a in args]}
     if origin in (list, List, tuple, set, frozenset):
         return {"type": "array", "items": _schema_of(args[0])} if args else {"type": "array"}
