@@ -340,3 +340,37 @@ func TestAgentCancelMidCallClosesUpstream(t *testing.T) {
 		checkNoLeaks(t, before)
 	}
 }
+
+func TestAgentMaxStepsAndParallelism(t *testing.T) {
+	m := startMock(t)
+	c := m.client(t, "")
+	var running, peak atomic.Int32
+	tools := []Tool{{Name: "work", Execute: func(context.Context, json.RawMessage) (any, error) {
+		n := running.Add(1)
+		defer running.Add(-1)
+		for {
+			p := peak.Load()
+			if n <= p || peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		time.Sleep(30 * time.Millisecond)
+		return "done", nil
+	}}}
+	// The plan ends in a call, so it loops until a cap stops it.
+	req := TextRequest{Model: "openai:gpt-4o-mini", Prompt: `Go. plan: call:work {"a":1} & call:work {"a":2} & call:work {"a":3}`, Tools: tools}
+	r, err := c.RunAgent(context.Background(), req, AgentOptions{StopWhen: []StopCondition{StepCountIs(10)}, MaxSteps: 2, MaxParallelTools: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Steps) != 2 || r.FinishReason != "tool-calls" || peak.Load() != 1 {
+		t.Fatalf("steps %d, finish %q, peak parallelism %d", len(r.Steps), r.FinishReason, peak.Load())
+	}
+	peak.Store(0)
+	if _, err := c.RunAgent(context.Background(), req, AgentOptions{MaxParallelTools: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if peak.Load() != 3 {
+		t.Fatalf("peak parallelism %d, want 3", peak.Load())
+	}
+}
