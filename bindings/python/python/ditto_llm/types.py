@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, List, Literal, Mapping, Optional, Protocol, Union
+from typing import Any, Awaitable, Callable, Dict, List, Literal, Mapping, Optional, Protocol, Sequence, TypedDict, Union
 
 from ._errors import DittoError
 from ._tools import Tool
@@ -24,6 +24,8 @@ __all__ = [
     "AliasConfig",
     "CacheStore",
     "SpanHook",
+    "TextArgs",
+    "ObjectArgs",
 ]
 
 JSON = Any
@@ -115,3 +117,53 @@ class CacheStore(Protocol):
 SpanHook = Callable[[Any], Any]
 """`on_span(span)`: each finished `telemetry` span as a dict (`name`, `attributes`, `start`,
 `end`, `status`, ...)."""
+
+
+class _ModelArg(TypedDict):
+    model: str
+
+
+class _CallArgs(_ModelArg, total=False):
+    prompt: Optional[str]
+    system: Optional[str]
+    messages: Optional[Sequence[MessageLike]]
+    max_output_tokens: Optional[int]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    top_k: Optional[int]
+    stop: Optional[Union[str, Sequence[str]]]
+    seed: Optional[int]
+    presence_penalty: Optional[float]
+    frequency_penalty: Optional[float]
+    provider_options: Optional[Mapping[str, Mapping[str, JSON]]]
+    headers: Optional[Mapping[str, str]]
+    max_retries: Optional[int]
+
+
+class TextArgs(_CallArgs, total=False):
+    """The keyword arguments of `generate_text` / `stream_text` (`model` is required). With a
+    `ditto_llm.tool(...)` in `tools` or any of the agent options (`stop_when`, `max_steps`,
+    `max_parallel_tools`, `approvals`, `repair_tool_call`) they run the agent loop."""
+
+    tools: Optional[Union[Sequence[ToolLike], Mapping[str, ToolLike]]]
+    tool_choice: Optional[ToolChoiceLike]
+    response_format: Optional[Union[Mapping[str, Any], type]]
+    include_raw_chunks: bool
+    stop_when: Optional[Union[StopConditionLike, Sequence[StopConditionLike]]]
+    max_steps: Optional[int]
+    max_parallel_tools: Optional[int]
+    approvals: Optional[Sequence[ApprovalLike]]
+    repair_tool_call: Optional[Callable[[Dict[str, Any], str, List[Dict[str, Any]]], Any]]
+
+
+class ObjectArgs(_CallArgs, total=False):
+    """The keyword arguments of `generate_object` / `stream_object` (`model` is required)."""
+
+    schema: Optional[Union[Mapping[str, Any], type]]
+    output: ObjectOutput
+    enum: Optional[Sequence[str]]
+    mode: ObjectMode
+    schema_name: Optional[str]
+    schema_description: Optional[str]
+    repair: Optional[RepairHook]
+    max_object_bytes: Optional[int]
