@@ -374,3 +374,30 @@ func TestAgentMaxStepsAndParallelism(t *testing.T) {
 		t.Fatalf("peak parallelism %d, want 3", peak.Load())
 	}
 }
+
+func TestToolsMayCallDittoThemselves(t *testing.T) {
+	m := startMock(t)
+	c := m.client(t, "")
+	tools := []Tool{{Name: "ask", Execute: func(ctx context.Context, _ json.RawMessage) (any, error) {
+		r, err := c.GenerateText(ctx, TextRequest{Model: "openai:gpt-4o-mini", Prompt: "nested call"})
+		if err != nil {
+			return nil, err
+		}
+		var streamed string
+		for ev, err := range c.StreamTextSeq(ctx, TextRequest{Model: "openai:gpt-4o-mini", Prompt: "nested stream"}) {
+			if err != nil {
+				return nil, err
+			}
+			streamed += ev.Text
+		}
+		return map[string]string{"text": r.Text, "streamed": streamed}, nil
+	}}}
+	r, err := c.RunAgent(context.Background(), TextRequest{Model: "openai:gpt-4o-mini", Prompt: `Go. plan: call:ask {} | ok`, Tools: tools},
+		AgentOptions{StopWhen: []StopCondition{StepCountIs(2)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := r.Steps[0].ToolResults[0]; res.IsError() || !strings.Contains(mustJSON(res.Output.Value), "streamed") {
+		t.Fatalf("nested calls from a tool: %s", mustJSON(res))
+	}
+}
