@@ -435,3 +435,19 @@ def test_sync_tool_may_call_the_sync_client(mock: Mock) -> None:
 
     r = client.generate_text(model=MODEL, prompt=PLAN, tools=[weather_tool(execute=ask)], stop_when=[ditto_llm.step_count_is(3)])
     assert r.steps[0].tool_results[0]["output"] == {"type": "json", "value": {"inner": "echo: inner Paris"}}
+
+
+async def test_async_tool_exception_and_raising_stop_condition(mock: Mock) -> None:
+    async def boom(input: Dict[str, Any]) -> Any:
+        await asyncio.sleep(0)
+        raise KeyError("no such city")
+
+    def bad_stop(steps: List[ditto_llm.StepResult]) -> bool:
+        raise RuntimeError("stop condition broke")
+
+    client = mock.aclient()
+    r = await client.generate_text(model=MODEL, prompt=PLAN, tools=[weather_tool(execute=boom)], stop_when=[ditto_llm.step_count_is(3)])
+    out = r.steps[0].tool_results[0]["output"]
+    assert out["type"] == "error-text" and "no such city" in out["value"]
+    r = await client.generate_text(model=MODEL, prompt=PLAN, tools=[weather_tool(execute=lambda i: 1)], stop_when=[bad_stop])
+    assert len(r.steps) == 1  # an exception in a stop condition stops the loop

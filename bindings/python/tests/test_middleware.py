@@ -139,3 +139,12 @@ def test_bad_middleware_config(mock: Mock) -> None:
         mock.client(aliases={"cached": CACHE}, cache_store=object())
     with pytest.raises(ditto_llm.ConfigError, match="on_span"):
         mock.client(on_span=42)
+
+
+def test_raising_span_hook_does_not_fail_the_call(mock: Mock) -> None:
+    def hook(span: Any) -> None:
+        raise RuntimeError("sink down")
+
+    alias = {"model": "openai:gpt-4o-mini", "middleware": [{"type": "telemetry"}]}
+    client = mock.client(aliases={"traced": alias}, on_span=hook)
+    assert client.generate_text(model="traced", prompt="still fine").text == "echo: still fine"
