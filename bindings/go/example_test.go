@@ -1,6 +1,7 @@
 package ditto_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -78,4 +79,60 @@ func ExampleError() {
 	var de *ditto.Error
 	fmt.Println(errors.Is(err, ditto.ErrInvalidRequest), errors.As(err, &de) && de.Kind == ditto.KindInvalidRequest)
 	// Output: true true
+}
+
+func ExampleEncodeDittoV1() {
+	c, err := ditto.New(ditto.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.StreamText(context.Background(), ditto.TextRequest{Model: "mock:echo", Prompt: "Hi"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	var wire bytes.Buffer
+	if err := ditto.EncodeDittoV1(&wire, s, ditto.FramingNDJSON); err != nil {
+		log.Fatal(err)
+	}
+	d := ditto.NewDittoV1Decoder(&wire)
+	defer d.Close()
+	for d.Next() {
+		if ev := d.Current(); ev.Type == "text-delta" {
+			fmt.Printf("%q\n", ev.Text)
+		}
+	}
+	fmt.Println(d.Err())
+	// Output:
+	// "echo: "
+	// "Hi"
+	// <nil>
+}
+
+func ExampleStream_Tee() {
+	c, err := ditto.New(ditto.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.StreamText(context.Background(), ditto.TextRequest{Model: "mock:echo", Prompt: "Hi"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	text, events := s.Tee(8)
+	done := make(chan int)
+	go func() {
+		n := 0
+		for events.Next() {
+			n++
+		}
+		done <- n
+	}()
+	for d := range text.Deltas() {
+		fmt.Print(d)
+	}
+	fmt.Println(" /", <-done > 0)
+	// Output: echo: Hi / true
 }

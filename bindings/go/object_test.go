@@ -243,6 +243,8 @@ func TestNoObjectGeneratedAndRepair(t *testing.T) {
 func TestObjectBadInput(t *testing.T) {
 	m := startMock(t)
 	c := m.client(t, "")
+	before := LiveHandles()
+	repair := func(context.Context, string, *Error) (string, error) { return "", nil }
 	cases := []ObjectRequest{
 		{Model: "openai:gpt-4o-mini", Prompt: "x"},                                          // object output without a schema
 		{Model: "openai:gpt-4o-mini", Prompt: "x", Schema: "not a schema"},                  // a schema that is not an object
@@ -251,6 +253,7 @@ func TestObjectBadInput(t *testing.T) {
 		{Model: "openai:gpt-4o-mini", Prompt: "x", Mode: "telepathy", Schema: recipeSchema}, // unknown mode
 	}
 	for i, req := range cases {
+		req.Repair = repair // registered and released even when the request is rejected
 		if _, err := c.GenerateObject(context.Background(), req); !errors.Is(err, ErrInvalidRequest) {
 			t.Errorf("case %d: %v", i, err)
 		}
@@ -261,4 +264,5 @@ func TestObjectBadInput(t *testing.T) {
 	if _, err := c.GenerateObject(context.Background(), ObjectRequest{Model: "openai:gpt-4o-mini", Schema: make(chan int)}); !errors.Is(err, ErrInvalidRequest) {
 		t.Errorf("unencodable schema: %v", err)
 	}
+	checkNoLeaks(t, before)
 }
