@@ -63,12 +63,31 @@ pub struct BackendName(pub String);
 /// The AI SDK UI chat endpoint (below `/v1`), served by the gateway itself on every backend.
 pub const UI_CHAT_PATH: &str = "/ui/chat";
 
+/// The Ditto stream protocol v1 endpoint (below `/v1`), served by the gateway itself on every
+/// backend.
+pub const DITTO_STREAM_PATH: &str = "/ditto/stream";
+
 /// Paths whose body is a JSON object with token usage.
 fn is_token_path(path: &str) -> bool {
     matches!(
         path,
-        "/chat/completions" | "/completions" | "/embeddings" | "/responses" | UI_CHAT_PATH
+        "/chat/completions"
+            | "/completions"
+            | "/embeddings"
+            | "/responses"
+            | UI_CHAT_PATH
+            | DITTO_STREAM_PATH
     )
+}
+
+/// Endpoints the gateway serves itself through the core, on any backend (never passed
+/// through), with what a client POSTs there.
+fn served_here(path: &str) -> Option<&'static str> {
+    match path {
+        UI_CHAT_PATH => Some("a useChat request"),
+        DITTO_STREAM_PATH => Some("a Ditto TextRequest"),
+        _ => None,
+    }
 }
 
 fn body_too_large(headers: &HeaderMap, limit: usize) -> bool {
@@ -86,6 +105,8 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response {
             let name = BackendName(p.backend.name.clone());
             let served = if p.path == UI_CHAT_PATH {
                 crate::translate::ui_chat(st.clone(), p).await
+            } else if p.path == DITTO_STREAM_PATH {
+                crate::translate::ditto_stream(st.clone(), p).await
             } else {
                 match &p.backend.kind {
                     BackendKind::Passthrough { .. } => {
@@ -135,16 +156,14 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
         .strip_prefix("/v1")
         .unwrap_or(full_path)
         .to_owned();
-    let is_ui = path == UI_CHAT_PATH;
-    if is_ui && parts.method != Method::POST {
+    let own = served_here(&path);
+    let served_by_core = own.is_some();
+    if let (Some(what), false) = (own, parts.method == Method::POST) {
         return Err(ApiError::new(
             axum::http::StatusCode::METHOD_NOT_ALLOWED,
             "invalid_request_error",
             Some("method_not_allowed"),
-            format!(
-                "{} /v1{UI_CHAT_PATH} is not allowed (POST a useChat request)",
-                parts.method
-            ),
+            format!("{} /v1{path} is not allowed (POST {what})", parts.method),
         ));
     }
     let looks_json = raw.first().is_some_and(|b| *b == b'{')
@@ -201,7 +220,7 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
     // Decide on rewrites from the peek; build the JSON tree only when one is needed.
     let input_estimate = raw.len() as u64;
     let passthrough = matches!(backend.kind, BackendKind::Passthrough { .. });
-    let is_chat = matches!(path.as_str(), "/chat/completions" | "/completions") || is_ui;
+    let is_chat = matches!(path.as_str(), "/chat/completions" | "/completions") || served_by_core;
     let mut output_reserve = 0;
     let mut inject_cap = None;
     let mut strip_usage = false;
@@ -217,7 +236,7 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
                 _ => st.default_output_reserve,
             },
         };
-        strip_usage = passthrough && !is_ui && p.streams_without_usage();
+        strip_usage = passthrough && !served_by_core && p.streams_without_usage();
     }
     let mapped = model
         .as_deref()
@@ -225,8 +244,8 @@ async fn prepare(st: Arc<AppState>, req: Request) -> Result<Prepared, ApiError> 
         .filter(|mm| Some(*mm) != model.as_deref())
         .map(str::to_owned);
     let rewritten =
-        passthrough && !is_ui && (mapped.is_some() || inject_cap.is_some() || strip_usage);
-    let json = if peeked.is_some() && (rewritten || !passthrough || is_ui) {
+        passthrough && !served_by_core && (mapped.is_some() || inject_cap.is_some() || strip_usage);
+    let json = if peeked.is_some() && (rewritten || !passthrough || served_by_core) {
         let mut v: Value = serde_json::from_slice(&raw).map_err(|e| {
             ApiError::invalid_request(format!("the request body is not valid JSON: {e}"))
         })?;

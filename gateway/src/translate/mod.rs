@@ -4,11 +4,13 @@
 
 mod chat_in;
 mod chat_out;
+mod ditto;
 mod owned;
 mod stream;
 mod ui;
 
 pub use chat_out::ChunkEncoder;
+pub use ditto::ditto_stream;
 pub use ui::ui_chat;
 
 use crate::backend::BackendKind;

@@ -1,5 +1,6 @@
-//! A translated stream as SSE: OpenAI chunks (`/v1/chat/completions`) or AI SDK UI chunks
-//! (`/v1/ui/chat`), through one [`SseEncoder`]. The budget is settled from the `finish` event;
+//! A translated stream as SSE: OpenAI chunks (`/v1/chat/completions`), AI SDK UI chunks
+//! (`/v1/ui/chat`) or Ditto v1 events (`/v1/ditto/stream`, SSE or NDJSON), through one
+//! [`SseEncoder`]. The budget is settled from the `finish` event;
 //! if the client goes away first, dropping the body drops the core stream (closing the
 //! upstream connection) and the ticket charges its estimate.
 
@@ -10,8 +11,9 @@ use crate::metrics::Metrics;
 use crate::routes::openai::{Permits, Prepared};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
+use ditto_llm::protocol::ditto_v1::{encode_frame, terminator, Framing};
 use ditto_llm::protocol::ui_message::{ui_frame, UiChunk, UiMessageEncoder};
-use ditto_llm::{StreamEvent, TextStream, Usage};
+use ditto_llm::{ErrorKind, StreamEvent, TextStream, Usage};
 use futures_util::StreamExt;
 use std::sync::Arc;
 
@@ -30,6 +32,15 @@ pub trait SseEncoder: Send + 'static {
     fn finish(&mut self, ev: &StreamEvent, usage: &Usage) -> Bytes;
     /// The frames that end a failed stream.
     fn error(&mut self, e: &ApiError) -> Bytes;
+    /// The frames that end a stream failed by the core (an upstream error mid-stream). By
+    /// default the error as the gateway reports it.
+    fn core_error(&mut self, e: &ditto_llm::Error) -> Bytes {
+        self.error(&ApiError::from_core(e))
+    }
+    /// What ends a stream that stopped without a `finish` event: `data: [DONE]` by default.
+    fn end(&mut self) -> Bytes {
+        Bytes::from_static(DONE)
+    }
 }
 
 /// OpenAI chat completion chunks.
@@ -83,6 +94,47 @@ impl SseEncoder for UiSse {
     }
 }
 
+/// Ditto stream protocol v1 events, SSE or NDJSON framed (the `finish` event included, then
+/// the framing's terminator; failures are an `error` event carrying the core's error info).
+pub struct DittoV1(pub Framing);
+
+impl DittoV1 {
+    fn with_end(&self, ev: &StreamEvent) -> Bytes {
+        let mut out = encode_frame(ev, self.0).to_vec();
+        if let Some(t) = terminator(self.0) {
+            out.extend_from_slice(&t);
+        }
+        Bytes::from(out)
+    }
+}
+
+impl SseEncoder for DittoV1 {
+    fn event(&mut self, ev: &StreamEvent) -> Option<Bytes> {
+        Some(encode_frame(ev, self.0))
+    }
+
+    fn finish(&mut self, ev: &StreamEvent, _usage: &Usage) -> Bytes {
+        self.with_end(ev)
+    }
+
+    fn error(&mut self, e: &ApiError) -> Bytes {
+        let kind = if e.status == axum::http::StatusCode::GATEWAY_TIMEOUT {
+            ErrorKind::Timeout
+        } else {
+            ErrorKind::Provider
+        };
+        self.core_error(&ditto_llm::Error::new(kind, e.message.clone()))
+    }
+
+    fn core_error(&mut self, e: &ditto_llm::Error) -> Bytes {
+        self.with_end(&StreamEvent::Error { error: e.to_info() })
+    }
+
+    fn end(&mut self) -> Bytes {
+        terminator(self.0).unwrap_or_default()
+    }
+}
+
 struct State<E> {
     ts: TextStream,
     enc: E,
@@ -97,13 +149,14 @@ struct State<E> {
 }
 
 impl<E: SseEncoder> State<E> {
-    fn fail(&mut self, e: ApiError) -> Bytes {
+    /// End the stream after a failure whose last frames are `frames`.
+    fn fail(&mut self, frames: Bytes) -> Bytes {
         self.done = true;
         if let Some(mut t) = self.ticket.take() {
             t.set_fallback(self.events);
             drop(t);
         }
-        self.enc.error(&e)
+        frames
     }
 
     async fn next_bytes(&mut self) -> Option<Bytes> {
@@ -113,18 +166,21 @@ impl<E: SseEncoder> State<E> {
             }
             let ev = match tokio::time::timeout_at(self.deadline, self.ts.next()).await {
                 Err(_) => {
-                    return Some(self.fail(ApiError::gateway_timeout(
-                        "the upstream stream took too long",
-                    )))
+                    let e = ApiError::gateway_timeout("the upstream stream took too long");
+                    let frames = self.enc.error(&e);
+                    return Some(self.fail(frames));
                 }
                 Ok(None) => {
                     self.done = true;
                     if let Some(mut t) = self.ticket.take() {
                         t.set_fallback(self.events);
                     }
-                    return Some(Bytes::from_static(DONE));
+                    return Some(self.enc.end());
                 }
-                Ok(Some(Err(e))) => return Some(self.fail(ApiError::from_core(&e))),
+                Ok(Some(Err(e))) => {
+                    let frames = self.enc.core_error(&e);
+                    return Some(self.fail(frames));
+                }
                 Ok(Some(Ok(ev))) => ev,
             };
             if let StreamEvent::Finish { total_usage, .. } = &ev {

@@ -5,6 +5,7 @@ mod budget;
 mod common;
 mod config;
 mod crash;
+mod ditto_stream;
 mod faults;
 mod passthrough;
 mod routing;
