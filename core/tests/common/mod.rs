@@ -5,6 +5,7 @@
 pub mod agent;
 pub mod native;
 pub mod recordings;
+pub mod ui_reader;
 
 use ditto_llm::{Ditto, ProviderConfig, ProviderKind};
 use ditto_mock_upstream::{MockConfig, MockServer};
