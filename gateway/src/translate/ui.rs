@@ -12,7 +12,7 @@ use crate::state::AppState;
 use axum::http::HeaderValue;
 use axum::response::Response;
 use ditto_llm::protocol::ui_message::{
-    ui_messages_to_messages, UiChatRequest, UiMessageEncoder, UiStreamOptions,
+    ui_messages_to_messages, UiChatRequest, UiMessageEncoder, UiRole, UiStreamOptions,
     UI_MESSAGE_STREAM_HEADER,
 };
 use ditto_llm::TextRequest;
@@ -22,7 +22,7 @@ use std::sync::Arc;
 /// Serve a prepared `/v1/ui/chat` request. Errors before the stream starts are OpenAI error
 /// JSON; errors after it started are an `error` chunk, then `data: [DONE]`.
 pub async fn ui_chat(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiError> {
-    let req = match text_request(&p) {
+    let (req, message_id) = match text_request(&p) {
         Ok(r) => r,
         Err(e) => {
             p.ticket.release();
@@ -37,7 +37,10 @@ pub async fn ui_chat(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiErro
             return Err(e);
         }
     };
-    let enc = UiSse(UiMessageEncoder::new(UiStreamOptions::default()));
+    let enc = UiSse(UiMessageEncoder::new(UiStreamOptions {
+        message_id: Some(message_id),
+        ..UiStreamOptions::default()
+    }));
     let mut resp = sse_response(sse_body(&st, p, ts, enc));
     let (name, value) = UI_MESSAGE_STREAM_HEADER;
     resp.headers_mut()
@@ -45,9 +48,10 @@ pub async fn ui_chat(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiErro
     Ok(resp)
 }
 
-/// The core request for a `useChat` body: its messages converted, the routed model, and the
-/// output cap the gateway set (or the client sent as `max_tokens`).
-fn text_request(p: &Prepared) -> Result<TextRequest, ApiError> {
+/// The core request for a `useChat` body (its messages converted, the routed model, and the
+/// output cap the gateway set or the client sent as `max_tokens`) and the id of the assistant
+/// message the stream writes.
+fn text_request(p: &Prepared) -> Result<(TextRequest, String), ApiError> {
     let model = p.model.as_deref().ok_or_else(|| {
         ApiError::invalid_request("`model` is required (send it in the useChat body)")
     })?;
@@ -65,5 +69,20 @@ fn text_request(p: &Prepared) -> Result<TextRequest, ApiError> {
     if let Some(cap) = cap {
         req = req.max_output_tokens(u32::try_from(cap).unwrap_or(u32::MAX).max(1));
     }
-    Ok(req)
+    Ok((req, response_message_id(&chat)))
+}
+
+/// The `messageId` of the `start` chunk, which `useChat` gives the assistant message it builds:
+/// the body's `messageId` (regenerate keeps the id of the message it replaces), else the last
+/// message's id when it is the assistant's (the stream continues it, e.g. after tool results or
+/// approvals — as the AI SDK's `toUIMessageStream` with `originalMessages`), else a new
+/// `msg-<unique>` (its `generateMessageId`).
+fn response_message_id(chat: &UiChatRequest) -> String {
+    if let Some(id) = chat.message_id.as_ref().filter(|id| !id.is_empty()) {
+        return id.clone();
+    }
+    match chat.messages.last() {
+        Some(m) if m.role == UiRole::Assistant && !m.id.is_empty() => m.id.clone(),
+        _ => format!("msg-{}", crate::secret::unique_id()),
+    }
 }

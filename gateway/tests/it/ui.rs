@@ -69,7 +69,8 @@ async fn ui_chat_streams_ui_chunks_and_settles_the_budget() {
         .unwrap()
         .starts_with("text/event-stream"));
     let chunks = chunks(&r.text().await.unwrap());
-    assert_eq!(chunks[0], json!({"type": "start"}));
+    assert_eq!(chunks[0]["type"], "start");
+    assert!(chunks[0]["messageId"].as_str().unwrap().starts_with("msg-"));
     assert_eq!(chunks[1], json!({"type": "start-step"}));
     assert_eq!(text_of(&chunks), "echo: hello ui");
     assert_eq!(chunks[chunks.len() - 2], json!({"type": "finish-step"}));
@@ -135,6 +136,37 @@ async fn tool_calls_and_tool_results_cross_both_ways() {
     assert_eq!(sent[1]["tool_calls"][0]["function"]["name"], "get_weather");
     assert_eq!(sent[2]["role"], "tool");
     assert_eq!(sent[2]["tool_call_id"], json!(call_id));
+}
+
+/// The `messageId` of the `start` chunk `/v1/ui/chat` streams for `body`.
+async fn start_message_id(env: &Env, body: &Value) -> String {
+    let chunks = chunks_of(env.post("/v1/ui/chat", KEY, body).await).await;
+    assert_eq!(chunks[0]["type"], "start", "{chunks:?}");
+    chunks[0]["messageId"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn the_start_chunk_carries_the_message_id_use_chat_keeps() {
+    let env = setup(UI).await;
+    // A new answer: a fresh `msg-…` id each time.
+    let fresh = ui_body("mock", vec![user("u1", "hi")]);
+    let a = start_message_id(&env, &fresh).await;
+    let b = start_message_id(&env, &fresh).await;
+    assert!(a.starts_with("msg-") && b.starts_with("msg-"), "{a} {b}");
+    assert_ne!(a, b);
+
+    // Regenerate: the id of the message being replaced.
+    let mut regenerate = ui_body("mock", vec![user("u1", "hi")]);
+    regenerate["trigger"] = json!("regenerate-message");
+    regenerate["messageId"] = json!("a7");
+    assert_eq!(start_message_id(&env, &regenerate).await, "a7");
+
+    // The last message is the assistant's (after client-side tool results): continue it.
+    let assistant = json!({"id": "a1", "role": "assistant", "parts": [
+        {"type": "step-start"}, {"type": "text", "text": "let me check", "state": "done"}
+    ]});
+    let continued = ui_body("mock", vec![user("u1", "hi"), assistant]);
+    assert_eq!(start_message_id(&env, &continued).await, "a1");
 }
 
 async fn chunks_of(r: reqwest::Response) -> Vec<Value> {
