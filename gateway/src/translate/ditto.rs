@@ -4,7 +4,7 @@
 //! `/v1/chat/completions`; the stream goes through the same [`sse_body`] as `/v1/ui/chat`.
 
 use super::stream::{sse_body, DittoV1};
-use super::{open_stream, sse_response};
+use super::{open_prepared, sse_response};
 use crate::error::ApiError;
 use crate::routes::openai::Prepared;
 use crate::state::AppState;
@@ -18,23 +18,11 @@ use std::sync::Arc;
 /// Serve a prepared `/v1/ditto/stream` request. Errors before the stream starts are OpenAI
 /// error JSON; errors after it started are an `error` event, then the framing's terminator.
 pub async fn ditto_stream(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiError> {
-    let parsed = framing(p.query.as_deref(), &p.headers)
-        .and_then(|framing| Ok((framing, text_request(&p)?)));
-    let (framing, req) = match parsed {
-        Ok(x) => x,
-        Err(e) => {
-            p.ticket.release();
-            return Err(e);
-        }
+    let build = |p: &Prepared| {
+        let framing = framing(p.query.as_deref(), &p.headers)?;
+        Ok((text_request(p)?, framing))
     };
-    let ditto = p.backend.core().clone();
-    let ts = match open_stream(&st, ditto, req, &p).await {
-        Ok(ts) => ts,
-        Err(e) => {
-            p.ticket.release();
-            return Err(e);
-        }
-    };
+    let (p, ts, framing) = open_prepared(&st, p, build).await?;
     let mut resp = sse_response(sse_body(&st, p, ts, DittoV1(framing)));
     let h = resp.headers_mut();
     h.insert(
@@ -73,11 +61,7 @@ fn framing(query: Option<&str>, headers: &HeaderMap) -> Result<Framing, ApiError
 /// the gateway set (it injects `max_tokens` near the end of a budget), and no client `headers`
 /// (headers going upstream are the backend's business).
 fn text_request(p: &Prepared) -> Result<TextRequest, ApiError> {
-    let model = p
-        .model
-        .as_deref()
-        .ok_or_else(|| ApiError::invalid_request("`model` is required"))?;
-    let spec = format!("{}:{}", p.backend.name, p.backend.map_model(model));
+    let (_, spec) = p.spec()?;
     let mut body = p.json.clone().unwrap_or(Value::Null);
     let cap = body
         .as_object_mut()

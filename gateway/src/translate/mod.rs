@@ -183,6 +183,28 @@ async fn open_stream(
     }
 }
 
+/// Build a streaming route's core request with `build` and open its stream on the routed
+/// backend's core client. A failure before the stream starts returns the reservation uncharged.
+async fn open_prepared<T>(
+    st: &AppState,
+    p: Prepared,
+    build: impl FnOnce(&Prepared) -> Result<(TextRequest, T), ApiError>,
+) -> Result<(Prepared, TextStream, T), ApiError> {
+    let opened = match build(&p) {
+        Ok((req, extra)) => open_stream(st, p.backend.core().clone(), req, &p)
+            .await
+            .map(|ts| (ts, extra)),
+        Err(e) => Err(e),
+    };
+    match opened {
+        Ok((ts, extra)) => Ok((p, ts, extra)),
+        Err(e) => {
+            p.ticket.release();
+            Err(e)
+        }
+    }
+}
+
 /// A `text/event-stream` response over `body`.
 fn sse_response(body: Body) -> Response {
     let mut resp = Response::new(body);

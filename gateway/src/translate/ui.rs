@@ -5,7 +5,7 @@
 //! applied by `routes::openai::prepare`, as for `/v1/chat/completions`.
 
 use super::stream::{sse_body, UiSse};
-use super::{open_stream, sse_response};
+use super::{open_prepared, sse_response};
 use crate::error::ApiError;
 use crate::routes::openai::Prepared;
 use crate::state::AppState;
@@ -22,21 +22,7 @@ use std::sync::Arc;
 /// Serve a prepared `/v1/ui/chat` request. Errors before the stream starts are OpenAI error
 /// JSON; errors after it started are an `error` chunk, then `data: [DONE]`.
 pub async fn ui_chat(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiError> {
-    let (req, message_id) = match text_request(&p) {
-        Ok(r) => r,
-        Err(e) => {
-            p.ticket.release();
-            return Err(e);
-        }
-    };
-    let ditto = p.backend.core().clone();
-    let ts = match open_stream(&st, ditto, req, &p).await {
-        Ok(ts) => ts,
-        Err(e) => {
-            p.ticket.release();
-            return Err(e);
-        }
-    };
+    let (p, ts, message_id) = open_prepared(&st, p, text_request).await?;
     let enc = UiSse(UiMessageEncoder::new(UiStreamOptions {
         message_id: Some(message_id),
         ..UiStreamOptions::default()
@@ -52,10 +38,9 @@ pub async fn ui_chat(st: Arc<AppState>, p: Prepared) -> Result<Response, ApiErro
 /// output cap the gateway set or the client sent as `max_tokens`) and the id of the assistant
 /// message the stream writes.
 fn text_request(p: &Prepared) -> Result<(TextRequest, String), ApiError> {
-    let model = p.model.as_deref().ok_or_else(|| {
+    let (_, spec) = p.spec().map_err(|_| {
         ApiError::invalid_request("`model` is required (send it in the useChat body)")
     })?;
-    let spec = format!("{}:{}", p.backend.name, p.backend.map_model(model));
     let body = p.json.clone().unwrap_or(Value::Null);
     let cap = body.get("max_tokens").and_then(Value::as_u64);
     let chat: UiChatRequest = serde_json::from_value(body)

@@ -95,15 +95,7 @@ router: {{ default_backends: [{{ backend: up }}] }}
 
 #[tokio::test]
 async fn uncapped_output_is_capped_to_the_rest_of_the_budget() {
-    let env = setup(
-        r#"
-backends: [{ name: up, base_url: "{MOCK}" }]
-virtual_keys:
-  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 200 } }
-router: { default_backends: [{ backend: up }] }
-"#,
-    )
-    .await;
+    let env = setup(BUDGET_200).await;
     let r = env
         .post(
             "/v1/chat/completions",

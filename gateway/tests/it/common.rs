@@ -52,6 +52,38 @@ pub async fn setup_with_store(yaml: &str, store: StoreSpec) -> Env {
     Env { mock, gw, http }
 }
 
+/// Backends for the streaming routes (`/v1/ui/chat`, `/v1/ditto/stream`): `primary` (the mock
+/// upstream, `smart` → gpt-4o-mini, the default), `flaky` (resets after 3 chunks, model
+/// `flaky`), `builtin` (the core mock provider, model `mock`); key `k` with a 100k budget.
+pub const STREAM_ROUTES: &str = r#"
+backends:
+  - name: primary
+    base_url: {MOCK}
+    headers: { authorization: "Bearer ${UPSTREAM_KEY}" }
+    model_map: { smart: gpt-4o-mini }
+  - name: flaky
+    base_url: {MOCK}
+    headers: { authorization: "Bearer ${UPSTREAM_KEY}", x-mock-reset-after-chunks: "3" }
+  - name: builtin
+    provider: mock
+    models: [mock]
+virtual_keys:
+  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 100000 } }
+router:
+  rules:
+    - { model: mock, backends: [{ backend: builtin }] }
+    - { model: flaky, backends: [{ backend: flaky }] }
+  default_backends: [{ backend: primary }]
+"#;
+
+/// A single upstream backend and key `k` with a 200-token budget.
+pub const BUDGET_200: &str = r#"
+backends: [{ name: up, base_url: "{MOCK}" }]
+virtual_keys:
+  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 200 } }
+router: { default_backends: [{ backend: up }] }
+"#;
+
 impl Env {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.gw.url())
@@ -62,6 +94,18 @@ impl Env {
             .post(self.url(path))
             .bearer_auth(key)
             .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// POST `body` as-is (e.g. malformed JSON) with `content-type: application/json`.
+    pub async fn post_raw(&self, path: &str, key: &str, body: &'static str) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .bearer_auth(key)
+            .header("content-type", "application/json")
+            .body(body)
             .send()
             .await
             .unwrap()

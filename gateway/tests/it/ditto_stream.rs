@@ -9,27 +9,6 @@ use ditto_llm::StreamEvent;
 use serde_json::{json, Value};
 use std::path::Path;
 
-const CONFIG: &str = r#"
-backends:
-  - name: primary
-    base_url: {MOCK}
-    headers: { authorization: "Bearer ${UPSTREAM_KEY}" }
-    model_map: { smart: gpt-4o-mini }
-  - name: flaky
-    base_url: {MOCK}
-    headers: { authorization: "Bearer ${UPSTREAM_KEY}", x-mock-reset-after-chunks: "3" }
-  - name: builtin
-    provider: mock
-    models: [mock]
-virtual_keys:
-  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 100000 } }
-router:
-  rules:
-    - { model: mock, backends: [{ backend: builtin }] }
-    - { model: flaky, backends: [{ backend: flaky }] }
-  default_backends: [{ backend: primary }]
-"#;
-
 const PATH: &str = "/v1/ditto/stream";
 
 fn schema() -> Value {
@@ -92,7 +71,7 @@ fn total_tokens(events: &[StreamEvent]) -> u64 {
 
 #[tokio::test]
 async fn sse_by_default_routed_and_the_budget_settles_to_the_usage() {
-    let env = setup(CONFIG).await;
+    let env = setup(STREAM_ROUTES).await;
     let body = json!({"model": "smart", "prompt": "hello ditto", "max_output_tokens": 50,
                       "headers": {"authorization": "Bearer sk-client-override"}});
     let r = env.post(PATH, KEY, &body).await;
@@ -122,7 +101,7 @@ async fn sse_by_default_routed_and_the_budget_settles_to_the_usage() {
 
 #[tokio::test]
 async fn ndjson_framing_from_accept_or_query() {
-    let env = setup(CONFIG).await;
+    let env = setup(STREAM_ROUTES).await;
     let body = json!({"model": "smart", "messages": [
         {"role": "user", "content": [{"type": "text", "text": "as lines"}]}
     ]});
@@ -152,7 +131,7 @@ async fn ndjson_framing_from_accept_or_query() {
 
 #[tokio::test]
 async fn provider_backends_stream_through_the_core_adapter() {
-    let env = setup(CONFIG).await;
+    let env = setup(STREAM_ROUTES).await;
     let r = env
         .post(PATH, KEY, &json!({"model": "mock", "prompt": "native"}))
         .await;
@@ -165,22 +144,14 @@ async fn provider_backends_stream_through_the_core_adapter() {
 
 #[tokio::test]
 async fn errors_before_the_stream_are_openai_errors() {
-    let env = setup(CONFIG).await;
+    let env = setup(STREAM_ROUTES).await;
     let ok = json!({"model": "smart", "prompt": "hi"});
     let r = env.post(PATH, "sk-wrong", &ok).await;
     assert_eq!(r.status(), 401);
     let v: Value = r.json().await.unwrap();
     assert!(v["error"]["message"].is_string());
 
-    let r = env
-        .http
-        .post(env.url(PATH))
-        .bearer_auth(KEY)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+    let r = env.post_raw(PATH, KEY, "{not json").await;
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["type"], "invalid_request_error");
@@ -220,7 +191,7 @@ async fn errors_before_the_stream_are_openai_errors() {
 
 #[tokio::test]
 async fn an_upstream_failure_mid_stream_is_an_error_event_then_the_terminator() {
-    let env = setup(CONFIG).await;
+    let env = setup(STREAM_ROUTES).await;
     for framing in [Framing::Sse, Framing::Ndjson] {
         let r = env
             .post(
@@ -244,15 +215,7 @@ async fn an_upstream_failure_mid_stream_is_an_error_event_then_the_terminator() 
 
 #[tokio::test]
 async fn uncapped_output_is_capped_to_the_rest_of_the_budget() {
-    let env = setup(
-        r#"
-backends: [{ name: up, base_url: "{MOCK}" }]
-virtual_keys:
-  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 200 } }
-router: { default_backends: [{ backend: up }] }
-"#,
-    )
-    .await;
+    let env = setup(BUDGET_200).await;
     let r = env
         .post(
             PATH,

@@ -217,15 +217,7 @@ async fn bad_chat_requests_name_the_field() {
             .contains("messages[0].role"),
         "{v}"
     );
-    let r = env
-        .http
-        .post(env.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+    let r = env.post_raw("/v1/chat/completions", KEY, "{not json").await;
     assert_eq!(r.status(), 400);
     assert_eq!(env.spent("k").await, (0, 0));
 }

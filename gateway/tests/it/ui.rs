@@ -4,27 +4,6 @@
 use crate::common::*;
 use serde_json::{json, Value};
 
-const UI: &str = r#"
-backends:
-  - name: primary
-    base_url: {MOCK}
-    headers: { authorization: "Bearer ${UPSTREAM_KEY}" }
-    model_map: { smart: gpt-4o-mini }
-  - name: flaky
-    base_url: {MOCK}
-    headers: { authorization: "Bearer ${UPSTREAM_KEY}", x-mock-reset-after-chunks: "3" }
-  - name: builtin
-    provider: mock
-    models: [mock]
-virtual_keys:
-  - { id: k, token: "${TEAM_A_KEY}", budget: { total_tokens: 100000 } }
-router:
-  rules:
-    - { model: mock, backends: [{ backend: builtin }] }
-    - { model: flaky, backends: [{ backend: flaky }] }
-  default_backends: [{ backend: primary }]
-"#;
-
 fn user(id: &str, text: &str) -> Value {
     json!({"id": id, "role": "user", "parts": [{"type": "text", "text": text}]})
 }
@@ -54,7 +33,7 @@ fn text_of(chunks: &[Value]) -> String {
 
 #[tokio::test]
 async fn ui_chat_streams_ui_chunks_and_settles_the_budget() {
-    let env = setup(UI).await;
+    let env = setup(STREAM_ROUTES).await;
     let r = env
         .post(
             "/v1/ui/chat",
@@ -95,7 +74,7 @@ async fn ui_chat_streams_ui_chunks_and_settles_the_budget() {
 
 #[tokio::test]
 async fn tool_calls_and_tool_results_cross_both_ways() {
-    let env = setup(UI).await;
+    let env = setup(STREAM_ROUTES).await;
     let prompt = "weather? plan: call:get_weather {\"city\":\"Paris\"} | It is sunny.";
     let r = env
         .post(
@@ -147,7 +126,7 @@ async fn start_message_id(env: &Env, body: &Value) -> String {
 
 #[tokio::test]
 async fn the_start_chunk_carries_the_message_id_use_chat_keeps() {
-    let env = setup(UI).await;
+    let env = setup(STREAM_ROUTES).await;
     // A new answer: a fresh `msg-…` id each time.
     let fresh = ui_body("mock", vec![user("u1", "hi")]);
     let a = start_message_id(&env, &fresh).await;
@@ -176,7 +155,7 @@ async fn chunks_of(r: reqwest::Response) -> Vec<Value> {
 
 #[tokio::test]
 async fn provider_backends_serve_ui_chat_through_the_core_adapter() {
-    let env = setup(UI).await;
+    let env = setup(STREAM_ROUTES).await;
     let r = env
         .post(
             "/v1/ui/chat",
@@ -192,22 +171,14 @@ async fn provider_backends_serve_ui_chat_through_the_core_adapter() {
 
 #[tokio::test]
 async fn errors_before_the_stream_are_openai_errors() {
-    let env = setup(UI).await;
+    let env = setup(STREAM_ROUTES).await;
     let body = ui_body("smart", vec![user("u1", "hi")]);
     let r = env.post("/v1/ui/chat", "sk-wrong", &body).await;
     assert_eq!(r.status(), 401);
     let v: Value = r.json().await.unwrap();
     assert!(v["error"]["message"].is_string());
 
-    let r = env
-        .http
-        .post(env.url("/v1/ui/chat"))
-        .bearer_auth(KEY)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+    let r = env.post_raw("/v1/ui/chat", KEY, "{not json").await;
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["type"], "invalid_request_error");
@@ -245,7 +216,7 @@ async fn errors_before_the_stream_are_openai_errors() {
 
 #[tokio::test]
 async fn an_upstream_failure_mid_stream_is_an_error_chunk() {
-    let env = setup(UI).await;
+    let env = setup(STREAM_ROUTES).await;
     let r = env
         .post(
             "/v1/ui/chat",
