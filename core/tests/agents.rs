@@ -10,13 +10,8 @@ use ditto_llm::agent::{
     AgentOptions, AgentTool, StepResult, StopCondition, StopPredicate, ToolCallRepair, ToolSet,
 };
 use ditto_llm::{FinishReason, StreamEvent, TextRequest, Tool, ToolCall, ToolResultOutput};
-use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-fn fixture_request(fx: &Value) -> TextRequest {
-    TextRequest::new(fx["model"].as_str().unwrap()).prompt(fx["prompt"].as_str().unwrap())
-}
 
 /// `expected` without the keys a summary does not have.
 fn expected_for(fx: &Value, drop: &[&str]) -> Value {
@@ -32,8 +27,7 @@ async fn fixture_run_agent() {
     let fx = fixture();
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
-    let mut tools = fixture_tools(&fx);
-    let opts = fixture_spec(&fx).into_options(&mut tools).unwrap();
+    let (tools, opts) = fixture_tools_and_options(&fx);
     let r = ditto
         .run_agent(fixture_request(&fx), &tools, &opts)
         .await
@@ -51,12 +45,8 @@ async fn fixture_stream_agent() {
     let fx = fixture();
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
-    let mut tools = fixture_tools(&fx);
-    let opts = fixture_spec(&fx).into_options(&mut tools).unwrap();
-    let s = ditto
-        .stream_agent(fixture_request(&fx), &tools, &opts)
-        .unwrap();
-    let events: Vec<StreamEvent> = s.map(|e| e.unwrap()).collect().await;
+    let (tools, opts) = fixture_tools_and_options(&fx);
+    let events = stream_events(&ditto, fixture_request(&fx), &tools, &opts).await;
     let actual = summarize_events(&events);
     assert_eq!(
         actual,
@@ -72,10 +62,6 @@ fn weather_ok() -> AgentTool {
     weather_tool(Arc::new(FnTool(|call: ToolCall| async move {
         Ok(json!({"city": call.input["city"], "celsius": 20}))
     })))
-}
-
-fn plan_request(plan: &str) -> TextRequest {
-    TextRequest::new("openai:gpt-4o-mini").prompt(format!("go plan: {plan}"))
 }
 
 #[derive(Debug)]
@@ -132,12 +118,7 @@ async fn max_steps_caps_a_plan_that_never_ends() {
     assert_eq!(server.requests().len(), 3);
     // Messages grow by exactly the steps taken: user + 3 x (assistant, tool).
     assert_eq!(r.response_messages.len(), 6);
-    let events: Vec<StreamEvent> = ditto
-        .stream_agent(req, &tools, &opts)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .collect()
-        .await;
+    let events = stream_events(&ditto, req, &tools, &opts).await;
     let steps = events
         .iter()
         .filter(|e| matches!(e, StreamEvent::StartStep { .. }))
@@ -166,12 +147,7 @@ async fn tool_error_is_fed_back_to_the_model() {
     let reqs = server.requests();
     assert_eq!(tool_contents(&reqs[1].body), ["weather service down"]);
 
-    let events: Vec<StreamEvent> = ditto
-        .stream_agent(req, &tools, &opts)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .collect()
-        .await;
+    let events = stream_events(&ditto, req, &tools, &opts).await;
     let err = events.iter().find_map(|e| match e {
         StreamEvent::ToolError { error, input, .. } => Some((error.clone(), input.clone())),
         _ => None,
@@ -278,17 +254,11 @@ async fn fixture_plan_on_anthropic_gives_the_same_steps() {
     let fx = fixture();
     let server = mock().await;
     let ditto = client(&server, &["anthropic"], &[]);
-    let mut tools = fixture_tools(&fx);
-    let opts = fixture_spec(&fx).into_options(&mut tools).unwrap();
+    let (tools, opts) = fixture_tools_and_options(&fx);
     let request = TextRequest::new("anthropic:claude-sonnet-4-5")
         .prompt(fx["prompt"].as_str().unwrap())
         .max_output_tokens(200);
-    let events: Vec<StreamEvent> = ditto
-        .stream_agent(request, &tools, &opts)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .collect()
-        .await;
+    let events = stream_events(&ditto, request, &tools, &opts).await;
     let actual = summarize_events(&events);
     for (a, e) in actual["steps"]
         .as_array()

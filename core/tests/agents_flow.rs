@@ -5,7 +5,7 @@ mod common;
 
 use common::agent::*;
 use common::*;
-use ditto_llm::agent::{AgentOptions, StopCondition, ToolApprovalResponse, ToolSet};
+use ditto_llm::agent::{ToolApprovalResponse, ToolSet};
 use ditto_llm::{Message, Role, StreamEvent, TextRequest, ToolCall, ToolResultOutput};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -13,14 +13,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Barrier, Notify};
-
-fn plan_request(plan: &str) -> TextRequest {
-    TextRequest::new("openai:gpt-4o-mini").prompt(format!("go plan: {plan}"))
-}
-
-fn steps(n: u32) -> AgentOptions {
-    AgentOptions::default().stop_when(vec![StopCondition::StepCount(n)])
-}
 
 /// `call:get_weather {"city":"c0"} & ...` for `n` cities, then `done`.
 fn parallel_plan(n: usize) -> String {
@@ -93,10 +85,7 @@ async fn parallel_tools_are_bounded_by_max_parallel_tools() {
     })));
     let tools = ToolSet::new().with(tool);
     let opts = steps(5).max_parallel_tools(2);
-    let s = ditto
-        .stream_agent(plan_request(&parallel_plan(5)), &tools, &opts)
-        .unwrap();
-    let events: Vec<StreamEvent> = s.map(|e| e.unwrap()).collect().await;
+    let events = stream_events(&ditto, plan_request(&parallel_plan(5)), &tools, &opts).await;
     assert_eq!(peak.load(Ordering::SeqCst), 2);
     let outputs: Vec<Value> = events
         .iter()
@@ -106,13 +95,6 @@ async fn parallel_tools_are_bounded_by_max_parallel_tools() {
         })
         .collect();
     assert_eq!(outputs, [json!(0), json!(1), json!(2), json!(3), json!(4)]);
-}
-
-/// The fixture's tools with `get_weather` needing approval.
-fn approval_tools() -> ToolSet {
-    let mut tools = fixture_tools(&fixture());
-    tools.require_approval(&["get_weather".to_owned()]).unwrap();
-    tools
 }
 
 #[tokio::test]
@@ -168,12 +150,7 @@ async fn approval_pauses_then_resumes_with_approved_and_denied_calls() {
     );
 
     // The same resume as a stream: results first, then the remaining steps.
-    let events: Vec<StreamEvent> = ditto
-        .stream_agent(resume, &tools, &opts)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .collect()
-        .await;
+    let events = stream_events(&ditto, resume, &tools, &opts).await;
     let types: Vec<&str> = events.iter().map(StreamEvent::type_name).collect();
     assert_eq!(
         &types[..4],
@@ -188,12 +165,7 @@ async fn stream_emits_approval_requests_and_stops() {
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
     let request = TextRequest::new("openai:gpt-4o-mini").prompt(fx["prompt"].as_str().unwrap());
-    let events: Vec<StreamEvent> = ditto
-        .stream_agent(request, &approval_tools(), &steps(9))
-        .unwrap()
-        .map(|e| e.unwrap())
-        .collect()
-        .await;
+    let events = stream_events(&ditto, request, &approval_tools(), &steps(9)).await;
     let approvals: Vec<&StreamEvent> = events
         .iter()
         .filter(|e| e.type_name() == "tool-approval-request")

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use ditto_llm::middleware::{MemoryCacheStore, SpanRecord, SpanSink, SpanStatus};
-use ditto_llm::{Ditto, DittoConfig, ErrorKind, StreamEvent, TextRequest};
+use ditto_llm::{Ditto, DittoConfig, ErrorKind, GenerateTextResult, StreamEvent, TextRequest};
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -23,10 +23,23 @@ fn config(server: &ditto_mock_upstream::MockServer, aliases: serde_json::Value) 
     .unwrap()
 }
 
+/// A client with `aliases` over the mock's OpenAI provider.
+fn aliased(server: &ditto_mock_upstream::MockServer, aliases: serde_json::Value) -> Ditto {
+    Ditto::from_config(config(server, aliases)).unwrap()
+}
+
+/// `generate_text` of `prompt` on `model`.
+async fn text(ditto: &Ditto, model: &str, prompt: &str) -> GenerateTextResult {
+    ditto
+        .generate_text(TextRequest::new(model).prompt(prompt))
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn alias_from_json_config_applies_its_middleware() {
     let server = mock().await;
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({
             "fast": {"model": "openai:gpt-4o-mini", "middleware": [
@@ -35,12 +48,8 @@ async fn alias_from_json_config_applies_its_middleware() {
             "faster": {"model": "fast"},
         }),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
     assert_eq!(ditto.aliases(), ["fast", "faster"]);
-    let r = ditto
-        .generate_text(TextRequest::new("faster").prompt("hello"))
-        .await
-        .unwrap();
+    let r = text(&ditto, "faster", "hello").await;
     assert_eq!(r.text, "echo: hello");
     let body = &server.requests()[0].body;
     assert_eq!(body["model"], "gpt-4o-mini");
@@ -52,21 +61,14 @@ async fn alias_from_json_config_applies_its_middleware() {
 #[tokio::test]
 async fn an_alias_can_shadow_a_model_name() {
     let server = mock().await;
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({"openai:gpt-4o-mini": {"model": "openai:gpt-4o-mini", "middleware": [
             {"type": "default-settings", "settings": {"seed": 7}},
         ]}}),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
-    ditto
-        .generate_text(TextRequest::new("openai:gpt-4o-mini").prompt("hi"))
-        .await
-        .unwrap();
-    ditto
-        .generate_text(TextRequest::new("openai:gpt-4o").prompt("hi"))
-        .await
-        .unwrap();
+    text(&ditto, "openai:gpt-4o-mini", "hi").await;
+    text(&ditto, "openai:gpt-4o", "hi").await;
     let reqs = server.requests();
     assert_eq!(reqs[0].body["seed"], 7);
     assert!(reqs[1].body.get("seed").is_none());
@@ -124,10 +126,7 @@ async fn fallback_from_a_failing_provider_generate_and_stream() {
     cfg.providers.insert("bad".into(), bad);
     let ditto = Ditto::from_config(cfg).unwrap();
 
-    let r = ditto
-        .generate_text(TextRequest::new("safe").prompt("hi"))
-        .await
-        .unwrap();
+    let r = text(&ditto, "safe", "hi").await;
     assert_eq!(r.text, "echo: hi");
     let text = ditto
         .stream_text(TextRequest::new("safe").prompt("hi"))
@@ -170,10 +169,7 @@ async fn retry_policy_retries_a_429_after_its_retry_after() {
         .insert("x-mock-scenario".into(), "limited".into());
     let ditto = Ditto::from_config(cfg).unwrap();
     let t0 = std::time::Instant::now();
-    let r = ditto
-        .generate_text(TextRequest::new("patient").prompt("hi"))
-        .await
-        .unwrap();
+    let r = text(&ditto, "patient", "hi").await;
     assert_eq!(r.text, "echo: hi");
     assert!(t0.elapsed() >= std::time::Duration::from_millis(300));
     assert_eq!(server.requests().len(), 2);
@@ -251,21 +247,14 @@ async fn events(ditto: &Ditto, model: &str, prompt: &str) -> Vec<StreamEvent> {
 #[tokio::test]
 async fn cache_serves_identical_calls_without_upstream_requests() {
     let server = mock().await;
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({"cached": {"model": "openai:gpt-4o-mini", "middleware": [
             {"type": "cache", "max_entries": 100},
         ]}}),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
-    let first = ditto
-        .generate_text(TextRequest::new("cached").prompt("one two"))
-        .await
-        .unwrap();
-    let second = ditto
-        .generate_text(TextRequest::new("cached").prompt("one two"))
-        .await
-        .unwrap();
+    let first = text(&ditto, "cached", "one two").await;
+    let second = text(&ditto, "cached", "one two").await;
     assert_eq!(first, second);
     assert_eq!(server.requests().len(), 1);
 
@@ -287,21 +276,15 @@ async fn cache_serves_identical_calls_without_upstream_requests() {
 #[tokio::test]
 async fn cache_evicts_least_recently_used_by_entries() {
     let server = mock().await;
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({"c": {"model": "openai:gpt-4o-mini", "middleware": [
             {"type": "cache", "max_entries": 2},
         ]}}),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
     let call = |p: &'static str| {
         let ditto = ditto.clone();
-        async move {
-            ditto
-                .generate_text(TextRequest::new("c").prompt(p))
-                .await
-                .unwrap()
-        }
+        async move { text(&ditto, "c", p).await }
     };
     call("p1").await;
     call("p2").await;
@@ -328,28 +311,19 @@ async fn cache_evicts_by_bytes_and_expires_by_ttl() {
         .cache_store(probe.clone())
         .build()
         .unwrap();
-    ditto
-        .generate_text(TextRequest::new("c").prompt("p0"))
-        .await
-        .unwrap();
+    text(&ditto, "c", "p0").await;
     let one = probe.bytes();
     assert!(one > 100 && probe.len() == 1);
 
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({"c": {"model": "openai:gpt-4o-mini", "middleware": [
             {"type": "cache", "max_bytes": one * 3 / 2},
         ]}}),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
     let call = |p: &'static str| {
         let ditto = ditto.clone();
-        async move {
-            ditto
-                .generate_text(TextRequest::new("c").prompt(p))
-                .await
-                .unwrap()
-        }
+        async move { text(&ditto, "c", p).await }
     };
     server.clear_requests();
     call("p1").await;
@@ -359,26 +333,19 @@ async fn cache_evicts_by_bytes_and_expires_by_ttl() {
     call("p1").await;
     assert_eq!(server.requests().len(), 3);
 
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({"t": {"model": "openai:gpt-4o-mini", "middleware": [
             {"type": "cache", "ttl_ms": 150},
         ]}}),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
     server.clear_requests();
     for _ in 0..2 {
-        ditto
-            .generate_text(TextRequest::new("t").prompt("hi"))
-            .await
-            .unwrap();
+        text(&ditto, "t", "hi").await;
     }
     assert_eq!(server.requests().len(), 1);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    ditto
-        .generate_text(TextRequest::new("t").prompt("hi"))
-        .await
-        .unwrap();
+    text(&ditto, "t", "hi").await;
     assert_eq!(server.requests().len(), 2, "expired after the ttl");
 }
 
@@ -446,13 +413,12 @@ async fn telemetry_spans_reach_the_client_sink_with_genai_attributes() {
 #[tokio::test]
 async fn simulate_streaming_makes_one_non_streaming_request() {
     let server = mock().await;
-    let cfg = config(
+    let ditto = aliased(
         &server,
         json!({"sim": {"model": "openai:gpt-4o-mini", "middleware": [
             {"type": "simulate-streaming"},
         ]}}),
     );
-    let ditto = Ditto::from_config(cfg).unwrap();
     let got = events(&ditto, "sim", "a b c").await;
     let types: Vec<&str> = got.iter().map(StreamEvent::type_name).collect();
     assert_eq!(

@@ -7,7 +7,7 @@ use common::*;
 use ditto_llm::object::{
     validate, ObjectMode, ObjectOutput, ObjectRepair, ObjectRequest, ObjectStreamEvent,
 };
-use ditto_llm::{Ditto, Error, ErrorKind, FinishReason};
+use ditto_llm::{Ditto, Error, ErrorKind, FinishReason, Usage};
 use ditto_mock_upstream::{MockServer, Step};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -90,6 +90,19 @@ fn partials(events: &[ObjectStreamEvent]) -> Vec<Value> {
         .collect()
 }
 
+/// The `finish` event that ends `events`: its object, finish reason and usage.
+fn finish(events: &[ObjectStreamEvent]) -> (&Value, FinishReason, &Usage) {
+    match events.last() {
+        Some(ObjectStreamEvent::Finish {
+            object,
+            finish_reason,
+            usage,
+            ..
+        }) => (object, *finish_reason, usage),
+        other => panic!("the stream did not end with `finish`: {other:?}"),
+    }
+}
+
 fn person_schema() -> Value {
     json!({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
            "required": ["name", "age"], "additionalProperties": false})
@@ -128,15 +141,7 @@ async fn recipe_fixture_streams_partials_in_order_and_a_valid_final_object() {
         .collect();
     assert_eq!(types.concat(), "tp".repeat(9) + "f");
 
-    let Some(ObjectStreamEvent::Finish {
-        object,
-        finish_reason,
-        usage,
-        ..
-    }) = events.last()
-    else {
-        panic!("no finish event")
-    };
+    let (object, finish_reason, usage) = finish(&events);
     assert_eq!(object, &expected["object"]);
     assert!(validate(&fx["request"]["schema"], object).is_ok());
     assert_eq!(finish_reason.as_str(), expected["finish_reason"]);
@@ -227,9 +232,7 @@ async fn array_mode_streams_each_element_in_order() {
             json!([{"city": "Paris", "temp": 18}, {"city": "Rome", "temp": 24}]),
         ]
     );
-    let Some(ObjectStreamEvent::Finish { object, .. }) = events.last() else {
-        panic!()
-    };
+    let object = finish(&events).0;
     assert_eq!(object.as_array().unwrap().len(), 3);
     let schema = &server.requests()[0].body["response_format"]["json_schema"]["schema"];
     assert_eq!(schema["properties"]["elements"]["type"], "array");
@@ -271,9 +274,7 @@ async fn enum_mode_generates_and_streams_the_value() {
         vec![json!("rainy")],
         "sent once it is unambiguous"
     );
-    let Some(ObjectStreamEvent::Finish { object, .. }) = events.last() else {
-        panic!()
-    };
+    let object = finish(&events).0;
     assert_eq!(object, &json!("rainy"));
 }
 
@@ -429,17 +430,9 @@ async fn anthropic_recording_streams_array_elements() {
         index: 0,
         element: sf.clone()
     }));
-    let Some(ObjectStreamEvent::Finish {
-        object,
-        usage,
-        finish_reason,
-        ..
-    }) = events.last()
-    else {
-        panic!()
-    };
+    let (object, finish_reason, usage) = finish(&events);
     assert_eq!(object, &json!([sf]));
-    assert_eq!(*finish_reason, FinishReason::Stop);
+    assert_eq!(finish_reason, FinishReason::Stop);
     assert_eq!(usage.output_tokens, Some(47));
     let body = &server.requests()[0].body;
     assert_eq!(body["tool_choice"], json!({"type": "tool", "name": "json"}));
@@ -473,9 +466,7 @@ async fn tool_mode_reads_the_json_tool_input_and_streams_it() {
     let ps = partials(&events);
     assert!(ps.len() >= 3, "{ps:?}");
     assert!(ps.contains(&json!({"name": "Bartholomew"})), "{ps:?}");
-    let Some(ObjectStreamEvent::Finish { object, .. }) = events.last() else {
-        panic!()
-    };
+    let object = finish(&events).0;
     assert_eq!(object, &json!({"name": "Bartholomew", "age": 41}));
 }
 

@@ -9,11 +9,11 @@
 
 mod common;
 
-use common::agent::{fixture, fixture_tools};
+use common::agent::{approval_tools, fixture, steps, stream_events};
 use common::recordings::recordings;
 use common::ui_reader::{check, joined, parts, read, reader_ready};
 use common::{client, mock};
-use ditto_llm::agent::{AgentOptions, StopCondition, ToolApprovalResponse, ToolSet};
+use ditto_llm::agent::ToolApprovalResponse;
 use ditto_llm::protocol::ui_message::{
     encode_ui_stream, ui_messages_to_messages, UiMessage, UiStreamOptions, UiVersion,
 };
@@ -57,21 +57,6 @@ async fn the_ai6_reader_assembles_every_recorded_stream() {
     }
 }
 
-/// The fixture's tools with `get_weather` needing approval.
-fn approval_tools() -> ToolSet {
-    let mut tools = fixture_tools(&fixture());
-    tools.require_approval(&["get_weather".to_owned()]).unwrap();
-    tools
-}
-
-fn steps(n: u32) -> AgentOptions {
-    AgentOptions::default().stop_when(vec![StopCondition::StepCount(n)])
-}
-
-async fn events(stream: ditto_llm::Result<ditto_llm::agent::AgentStream>) -> Vec<StreamEvent> {
-    stream.unwrap().map(|e| e.unwrap()).collect().await
-}
-
 #[tokio::test]
 async fn the_ai6_reader_assembles_an_agent_run_paused_for_approval_and_resumed() {
     if !reader_ready("ai6") {
@@ -85,7 +70,7 @@ async fn the_ai6_reader_assembles_an_agent_run_paused_for_approval_and_resumed()
 
     // 1. The first step's two get_weather calls wait for approval.
     let request = TextRequest::new("openai:gpt-4o-mini").prompt(prompt);
-    let paused = events(ditto.stream_agent(request, &tools, &steps(9))).await;
+    let paused = stream_events(&ditto, request, &tools, &steps(9)).await;
     let ids: Vec<String> = paused
         .iter()
         .filter_map(|e| match e {
@@ -146,7 +131,7 @@ async fn the_ai6_reader_assembles_an_agent_run_paused_for_approval_and_resumed()
         })
         .collect();
     let opts = steps(9).approvals(approvals);
-    let resumed = events(ditto.stream_agent(resume, &tools, &opts)).await;
+    let resumed = stream_events(&ditto, resume, &tools, &opts).await;
     let items = resumed.into_iter().map(Ok).collect();
     let body = encode(items, v6("msg-agent")).await;
     let path = file.to_str().unwrap();

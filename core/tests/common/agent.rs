@@ -2,8 +2,12 @@
 //! its lookup executors, and the language-neutral summary of a run every language compares.
 
 use super::repo_root;
-use ditto_llm::agent::{AgentResult, AgentSpec, AgentTool, ToolContext, ToolExecutor, ToolSet};
-use ditto_llm::{StreamEvent, Tool, ToolCall, ToolResultOutput};
+use ditto_llm::agent::{
+    AgentOptions, AgentResult, AgentSpec, AgentTool, StopCondition, ToolContext, ToolExecutor,
+    ToolSet,
+};
+use ditto_llm::{Ditto, StreamEvent, TextRequest, Tool, ToolCall, ToolResultOutput};
+use futures_util::StreamExt;
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
@@ -47,6 +51,50 @@ pub fn fixture_tools(fx: &Value) -> ToolSet {
 /// The fixture's options.
 pub fn fixture_spec(fx: &Value) -> AgentSpec {
     serde_json::from_value(fx["options"].clone()).unwrap()
+}
+
+/// The fixture's request: its model and prompt.
+pub fn fixture_request(fx: &Value) -> TextRequest {
+    TextRequest::new(fx["model"].as_str().unwrap()).prompt(fx["prompt"].as_str().unwrap())
+}
+
+/// The fixture's tools and its options.
+pub fn fixture_tools_and_options(fx: &Value) -> (ToolSet, AgentOptions) {
+    let mut tools = fixture_tools(fx);
+    let opts = fixture_spec(fx).into_options(&mut tools).unwrap();
+    (tools, opts)
+}
+
+/// The fixture's tools with `get_weather` needing approval.
+pub fn approval_tools() -> ToolSet {
+    let mut tools = fixture_tools(&fixture());
+    tools.require_approval(&["get_weather".to_owned()]).unwrap();
+    tools
+}
+
+/// `go plan: <plan>` for the OpenAI mock model.
+pub fn plan_request(plan: &str) -> TextRequest {
+    TextRequest::new("openai:gpt-4o-mini").prompt(format!("go plan: {plan}"))
+}
+
+/// Options that stop after `n` steps.
+pub fn steps(n: u32) -> AgentOptions {
+    AgentOptions::default().stop_when(vec![StopCondition::StepCount(n)])
+}
+
+/// Every event of `stream_agent`; panics on an error.
+pub async fn stream_events(
+    ditto: &Ditto,
+    req: TextRequest,
+    tools: &ToolSet,
+    opts: &AgentOptions,
+) -> Vec<StreamEvent> {
+    ditto
+        .stream_agent(req, tools, opts)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect()
+        .await
 }
 
 fn result_json(tool_name: &str, output: &ToolResultOutput) -> Value {
