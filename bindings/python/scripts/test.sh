@@ -20,7 +20,8 @@ export VIRTUAL_ENV="$VENV"
 export PATH="$VENV/bin:$PATH"
 python -m pip install -q --disable-pip-version-check --upgrade \
     "maturin>=1.7,<2" "pytest>=7" "pytest-asyncio>=0.23" "mypy>=1.10" "pydantic>=2" \
-    "jsonschema>=4" "types-jsonschema" "starlette>=0.37" "fastapi>=0.110" "uvicorn>=0.29"
+    "jsonschema>=4" "types-jsonschema" "starlette>=0.37" "fastapi>=0.110" "uvicorn>=0.29" \
+    "opentelemetry-api>=1.20" "opentelemetry-sdk>=1.20"
 echo "python: tools ready ($(python --version), $(( $(date +%s) - start ))s)"
 
 cargo build -q -p ditto-mock-upstream

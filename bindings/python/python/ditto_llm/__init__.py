@@ -27,7 +27,7 @@ from ._errors import (
     RequestCancelledError,
     StreamError,
 )
-from . import protocol
+from . import otel, protocol
 from ._tools import Tool, has_tool_call, step_count_is, tool
 from ._native import (
     AsyncDitto,
@@ -73,6 +73,7 @@ __all__ = [
     "TextDeltaStream",
     "AsyncTextDeltaStream",
     "protocol",
+    "otel",
     "Tool",
     "tool",
     "step_count_is",
