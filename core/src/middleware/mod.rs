@@ -39,7 +39,7 @@ mod spec;
 mod stream_util;
 mod telemetry;
 #[cfg(test)]
-mod test_models;
+pub(crate) mod test_models;
 
 pub(crate) use alias::AliasBuilder;
 pub use alias::AliasConfig;

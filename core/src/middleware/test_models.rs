@@ -1,4 +1,4 @@
-//! Test-only models for the middleware unit tests.
+//! Test-only models and events for the unit tests (middleware, stream, object).
 #![allow(dead_code)]
 
 use crate::error::{Error, Result};

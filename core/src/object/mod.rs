@@ -15,6 +15,8 @@ mod generate;
 mod partial;
 mod request;
 mod stream;
+#[cfg(test)]
+mod test_text;
 mod validate;
 
 pub use finalize::ObjectRepair;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::object::test_text::pieces_at;
 use proptest::prelude::*;
 use serde_json::json;
 
@@ -187,24 +188,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
 
 /// Split `text` at the given fractions, on char boundaries.
 fn split(text: &str, cuts: &[f64]) -> Vec<String> {
-    let mut points: Vec<usize> = cuts
-        .iter()
-        .map(|f| {
-            let mut i = (f * text.len() as f64) as usize;
-            while !text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        })
-        .collect();
-    points.sort_unstable();
-    let mut out = Vec::new();
-    let mut last = 0;
-    for p in points.into_iter().chain([text.len()]) {
-        out.push(text[last..p].to_owned());
-        last = p;
-    }
-    out
+    pieces_at(text, cuts.iter().map(|f| (f * text.len() as f64) as usize))
 }
 
 proptest! {

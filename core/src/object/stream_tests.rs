@@ -1,4 +1,6 @@
 use super::*;
+use crate::middleware::test_models::finish_step;
+use crate::object::test_text::pieces_at;
 use serde_json::json;
 
 #[test]
@@ -84,13 +86,7 @@ impl LanguageModel for Pieces {
             .iter()
             .map(|p| Ok(StreamEvent::text_delta("t", p.clone())))
             .collect();
-        events.push(Ok(StreamEvent::FinishStep {
-            finish_reason: FinishReason::Stop,
-            raw_finish_reason: None,
-            usage: Usage::new(1, 1),
-            response: ResponseMetadata::default(),
-            provider_metadata: None,
-        }));
+        events.push(Ok(finish_step()));
         Ok(crate::model::ModelStream {
             warnings: vec![],
             events: Box::pin(futures_util::stream::iter(events)),
@@ -99,24 +95,7 @@ impl LanguageModel for Pieces {
 }
 
 fn cut(text: &str, cuts: &[usize]) -> Vec<String> {
-    let mut points: Vec<usize> = cuts
-        .iter()
-        .map(|c| {
-            let mut i = c % (text.len() + 1);
-            while !text.is_char_boundary(i) {
-                i -= 1;
-            }
-            i
-        })
-        .collect();
-    points.sort_unstable();
-    let mut out = Vec::new();
-    let mut last = 0;
-    for p in points.into_iter().chain([text.len()]) {
-        out.push(text[last..p].to_owned());
-        last = p;
-    }
-    out
+    pieces_at(text, cuts.iter().map(|c| c % (text.len() + 1)))
 }
 
 fn run(model: Pieces, req: ObjectRequest) -> (Vec<ObjectStreamEvent>, Option<Error>) {

@@ -1,7 +1,7 @@
 use super::*;
 use crate::error::ErrorKind;
+use crate::middleware::test_models::finish_step;
 use crate::model::ModelStream;
-use crate::types::{FinishReason, Usage};
 use futures_util::{FutureExt, StreamExt};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,16 +17,6 @@ fn text_stream(events: Vec<Result<StreamEvent>>) -> TextStream {
         warnings: vec![],
         events: Box::pin(futures_util::stream::iter(events)),
     })
-}
-
-fn finish_step() -> StreamEvent {
-    StreamEvent::FinishStep {
-        finish_reason: FinishReason::Stop,
-        raw_finish_reason: None,
-        usage: Usage::new(1, 1),
-        response: Default::default(),
-        provider_metadata: None,
-    }
 }
 
 #[tokio::test]
