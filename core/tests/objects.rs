@@ -103,6 +103,13 @@ fn finish(events: &[ObjectStreamEvent]) -> (&Value, FinishReason, &Usage) {
     }
 }
 
+/// "Who?" for the OpenAI mock, asking for a [`person_schema`] object.
+fn who_request() -> ObjectRequest {
+    ObjectRequest::new("openai:gpt-4o-mini")
+        .prompt("Who?")
+        .schema(person_schema())
+}
+
 fn person_schema() -> Value {
     json!({"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
            "required": ["name", "age"], "additionalProperties": false})
@@ -158,9 +165,7 @@ async fn recipe_fixture_streams_partials_in_order_and_a_valid_final_object() {
 async fn generate_object_sends_json_schema_and_returns_the_object() {
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
-    let req = ObjectRequest::new("openai:gpt-4o-mini")
-        .prompt("Who?")
-        .schema(person_schema());
+    let req = who_request();
     let req = scripted(
         &server,
         "gen",
@@ -283,9 +288,7 @@ async fn schema_violation_is_no_object_generated_with_text_usage_and_finish_reas
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
     let bad = r#"{"name":"Ann","age":"forty"}"#;
-    let req = ObjectRequest::new("openai:gpt-4o-mini")
-        .prompt("Who?")
-        .schema(person_schema());
+    let req = who_request();
     let gen = scripted(
         &server,
         "bad-gen",
@@ -345,9 +348,7 @@ async fn repair_hook_fixes_broken_json() {
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
     let broken = "{'name':'Ann','age':41,}";
-    let req = ObjectRequest::new("openai:gpt-4o-mini")
-        .prompt("Who?")
-        .schema(person_schema());
+    let req = who_request();
     let fix = TrailingCommaFix::default();
     let gen = scripted(
         &server,
@@ -474,10 +475,7 @@ async fn tool_mode_reads_the_json_tool_input_and_streams_it() {
 async fn json_mode_sends_json_object_and_the_schema_in_the_system_prompt() {
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
-    let req = ObjectRequest::new("openai:gpt-4o-mini")
-        .prompt("Who?")
-        .schema(person_schema())
-        .mode(ObjectMode::Json);
+    let req = who_request().mode(ObjectMode::Json);
     let fenced = "```json\n{\"name\":\"Ann\",\"age\":41}\n```";
     let gen = scripted(
         &server,

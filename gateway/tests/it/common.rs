@@ -178,3 +178,41 @@ pub fn temp_db(name: &str) -> String {
     std::fs::create_dir_all(&dir).unwrap();
     dir.join("ditto.db").to_string_lossy().into_owned()
 }
+
+/// What a JSON streaming route answers before its stream starts: 401 for a wrong key (with the
+/// valid body `ok`), 400 `invalid_request_error` for malformed JSON, 400 whose message names
+/// `needle` for each `(path, body, needle)`, 405 for a GET of `path`; none of it reached the
+/// upstream or left a charge on key `k`.
+pub async fn assert_early_errors(env: &Env, path: &str, ok: &Value, bad: Vec<(&str, Value, &str)>) {
+    let r = env.post(path, "sk-wrong", ok).await;
+    assert_eq!(r.status(), 401);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["error"]["message"].is_string());
+
+    let r = env.post_raw(path, KEY, "{not json").await;
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["type"], "invalid_request_error");
+
+    for (path, body, needle) in bad {
+        let r = env.post(path, KEY, &body).await;
+        assert_eq!(r.status(), 400, "{body}");
+        let v: Value = r.json().await.unwrap();
+        let msg = v["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "{body}: {msg}");
+    }
+    let r = env
+        .http
+        .get(env.url(path))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert!(env.mock.requests().is_empty());
+    assert_eq!(
+        env.spent("k").await,
+        (0, 0),
+        "rejected requests leave no charge"
+    );
+}

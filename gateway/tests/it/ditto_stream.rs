@@ -146,17 +146,7 @@ async fn provider_backends_stream_through_the_core_adapter() {
 async fn errors_before_the_stream_are_openai_errors() {
     let env = setup(STREAM_ROUTES).await;
     let ok = json!({"model": "smart", "prompt": "hi"});
-    let r = env.post(PATH, "sk-wrong", &ok).await;
-    assert_eq!(r.status(), 401);
-    let v: Value = r.json().await.unwrap();
-    assert!(v["error"]["message"].is_string());
-
-    let r = env.post_raw(PATH, KEY, "{not json").await;
-    assert_eq!(r.status(), 400);
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"]["type"], "invalid_request_error");
-
-    for (path, bad, needle) in [
+    let bad = vec![
         (
             PATH,
             json!({"model": "smart", "prompt": "x", "bogus": 1}),
@@ -166,27 +156,8 @@ async fn errors_before_the_stream_are_openai_errors() {
         (PATH, json!({"model": "smart"}), "prompt"),
         (PATH, json!({"model": "smart", "prompt": 5}), "TextRequest"),
         ("/v1/ditto/stream?framing=xml", ok.clone(), "xml"),
-    ] {
-        let r = env.post(path, KEY, &bad).await;
-        assert_eq!(r.status(), 400, "{bad}");
-        let v: Value = r.json().await.unwrap();
-        let msg = v["error"]["message"].as_str().unwrap();
-        assert!(msg.contains(needle), "{bad}: {msg}");
-    }
-    let r = env
-        .http
-        .get(env.url(PATH))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 405);
-    assert!(env.mock.requests().is_empty());
-    assert_eq!(
-        env.spent("k").await,
-        (0, 0),
-        "rejected requests leave no charge"
-    );
+    ];
+    assert_early_errors(&env, PATH, &ok, bad).await;
 }
 
 #[tokio::test]

@@ -172,46 +172,19 @@ async fn provider_backends_serve_ui_chat_through_the_core_adapter() {
 #[tokio::test]
 async fn errors_before_the_stream_are_openai_errors() {
     let env = setup(STREAM_ROUTES).await;
-    let body = ui_body("smart", vec![user("u1", "hi")]);
-    let r = env.post("/v1/ui/chat", "sk-wrong", &body).await;
-    assert_eq!(r.status(), 401);
-    let v: Value = r.json().await.unwrap();
-    assert!(v["error"]["message"].is_string());
-
-    let r = env.post_raw("/v1/ui/chat", KEY, "{not json").await;
-    assert_eq!(r.status(), 400);
-    let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"]["type"], "invalid_request_error");
-
-    for (bad, needle) in [
-        (json!({"model": "smart"}), "useChat"),
-        (json!({"model": "smart", "messages": []}), "empty"),
-        (json!({"messages": [user("u1", "hi")]}), "model"),
+    let path = "/v1/ui/chat";
+    let ok = ui_body("smart", vec![user("u1", "hi")]);
+    let bad = vec![
+        (path, json!({"model": "smart"}), "useChat"),
+        (path, json!({"model": "smart", "messages": []}), "empty"),
+        (path, json!({"messages": [user("u1", "hi")]}), "model"),
         (
+            path,
             json!({"model": "smart", "messages": [{"id": "x", "role": "robot", "parts": []}]}),
             "robot",
         ),
-    ] {
-        let r = env.post("/v1/ui/chat", KEY, &bad).await;
-        assert_eq!(r.status(), 400, "{bad}");
-        let v: Value = r.json().await.unwrap();
-        let msg = v["error"]["message"].as_str().unwrap();
-        assert!(msg.contains(needle), "{bad}: {msg}");
-    }
-    let r = env
-        .http
-        .get(env.url("/v1/ui/chat"))
-        .bearer_auth(KEY)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 405);
-    assert!(env.mock.requests().is_empty());
-    assert_eq!(
-        env.spent("k").await,
-        (0, 0),
-        "rejected requests leave no charge"
-    );
+    ];
+    assert_early_errors(&env, path, &ok, bad).await;
 }
 
 #[tokio::test]
