@@ -75,6 +75,10 @@ export interface SpanRecord {
   status: 'ok' | 'error'
   error?: { kind: ErrorCode; message: string }
 }
+/** What `openTelemetrySpanSink` uses of an `@opentelemetry/api` Tracer (any Tracer fits). */
+export interface OtelTracer { startSpan(name: string, options?: { kind?: number; startTime?: [number, number]; attributes?: Record<string, string | number | boolean | string[] | number[] | boolean[]> }): { setStatus(status: { code: number; message?: string }): unknown; end(endTime?: [number, number]): void } }
+/** An `onSpan` hook creating one OpenTelemetry span (CLIENT, the record's times and attributes, ERROR on failure) per record with `tracer`. */
+export declare function openTelemetrySpanSink(tracer: OtelTracer): (span: SpanRecord) => void
 
 export declare class Ditto {
   constructor(options?: DittoOptions)

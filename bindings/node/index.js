@@ -8,6 +8,7 @@ const errors = require('./lib/errors')
 const native = require('./lib/native-binding')
 const protocol = require('./lib/protocol')
 const { stepCountIs, hasToolCall, tool } = require('./lib/agent')
+const { openTelemetrySpanSink } = require('./lib/otel')
 
 module.exports = {
   Ditto,
@@ -40,5 +41,6 @@ module.exports = {
   pipeUIMessageStreamToResponse: protocol.pipeUIMessageStreamToResponse,
   uiChatRequestToMessages: protocol.uiChatRequestToMessages,
   UI_MESSAGE_STREAM_HEADERS: protocol.UI_MESSAGE_STREAM_HEADERS,
+  openTelemetrySpanSink,
   version: native.version(),
 }

@@ -33,6 +33,7 @@ export const {
   pipeUIMessageStreamToResponse,
   uiChatRequestToMessages,
   UI_MESSAGE_STREAM_HEADERS,
+  openTelemetrySpanSink,
   version,
 } = ditto
 

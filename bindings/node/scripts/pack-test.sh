@@ -20,11 +20,11 @@ for await (const ev of ditto.streamText({ model: 'mock:echo', prompt: 'streamed'
 const err = await ditto.generateText({ model: 'nowhere:x', prompt: 'x' }).catch((e) => e)
 if (r.text !== 'echo: from the tarball' || text !== 'echo: streamed' || !(err instanceof DittoError)) process.exit(1)
 console.log('esm ok:', r.text, '|', text, '|', err.name)
-// The newer modules load from the tarball too (lib/agent, object, protocol, fanout, host, schema).
-const { encodeDittoV1, decodeDittoV1, stepCountIs, StreamObjectResult } = await import('@ditto/llm')
+// The newer modules load from the tarball too (lib/agent, object, protocol, fanout, host, schema, otel).
+const { encodeDittoV1, decodeDittoV1, stepCountIs, StreamObjectResult, openTelemetrySpanSink } = await import('@ditto/llm')
 const events = []
 for await (const ev of decodeDittoV1(encodeDittoV1(ditto.streamText({ model: 'mock:echo', prompt: 'v1' }), { framing: 'ndjson' }), { framing: 'ndjson' })) events.push(ev.type)
-if (events.at(-1) !== 'finish' || typeof stepCountIs(2) !== 'function' || typeof StreamObjectResult !== 'function') process.exit(1)
+if (events.at(-1) !== 'finish' || typeof stepCountIs(2) !== 'function' || typeof StreamObjectResult !== 'function' || typeof openTelemetrySpanSink !== 'function') process.exit(1)
 console.log('esm ok: ditto v1 round trip', events.length, 'events')
 JS
 cat > cjs.cjs <<'JS'

@@ -195,3 +195,17 @@ export async function protocolDemo(): Promise<void> {
   encodeDittoV1([], { framing: 'xml' })
   void res
 }
+
+import { openTelemetrySpanSink, type SpanRecord } from '@ditto/llm'
+import { trace, type Tracer } from '@opentelemetry/api'
+
+export function otelDemo(tracer: Tracer): Ditto {
+  const hook: (span: SpanRecord) => void = openTelemetrySpanSink(tracer)
+  const viaGlobal = openTelemetrySpanSink(trace.getTracer('my-app', '1.0.0'))
+  // @ts-expect-error a tracer is required
+  openTelemetrySpanSink()
+  // @ts-expect-error not a tracer
+  openTelemetrySpanSink({ name: 'x' })
+  void viaGlobal
+  return new Ditto({ aliases: { fast: { model: 'openai:gpt-4o-mini', middleware: [{ type: 'telemetry' }] } }, onSpan: hook })
+}
