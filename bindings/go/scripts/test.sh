@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Go binding's suite: builds the static library (ditto-ffi) and the mock upstream, checks
-# the committed C header is current, then runs go vet and go test -race. Called by `make test`.
+# the committed C header is current, then runs go vet and go test -race (in this module and in
+# the dittootel module). Called by `make test`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$(pwd)/target}"
@@ -37,12 +38,15 @@ if [ -n "$unformatted" ]; then
     exit 1
 fi
 go vet ./...
+# dittootel (the OpenTelemetry bridge) is a module of its own (Go 1.26, go.opentelemetry.io/otel).
+(cd dittootel && go vet ./...)
 
 echo "==> go: go test -race"
 log=$(mktemp)
 trap 'rm -f "$log" "$ffi_log"' EXIT
 status=0
 go test -race -count=1 -v ./... >"$log" 2>&1 || status=$?
+(cd dittootel && go test -race -count=1 -v ./...) >>"$log" 2>&1 || status=$?
 grep -E "^(--- FAIL|FAIL|ok|panic:)|SKIP" "$log" || true
 if [ "$status" -ne 0 ]; then
     echo "---- go test output (failures) ----"
