@@ -44,6 +44,9 @@ pub enum BackendKind {
         base_url: reqwest::Url,
         /// Its path without a trailing slash (`/v1`).
         base_path: String,
+        /// Scheme and authority as the upstream URI carries them, parsed once (None: the base
+        /// URL has a fragment, and every URI is built through `base_url`).
+        origin: Option<(axum::http::uri::Scheme, axum::http::uri::Authority)>,
         /// Injected query parameters, encoded once (`a=1&b=2`).
         extra_query: Option<String>,
         /// Pooled keep-alive client (TCP_NODELAY, HTTP/1.1, TLS by rustls).
@@ -115,6 +118,14 @@ impl Backend {
                 base_path: reqwest::Url::parse(url)
                     .map(|u| u.path().trim_end_matches('/').to_owned())
                     .unwrap_or_default(),
+                origin: reqwest::Url::parse(url)
+                    .ok()
+                    .filter(|u| u.fragment().is_none())
+                    .and_then(|u| u.as_str().parse::<axum::http::Uri>().ok())
+                    .and_then(|u| {
+                        let p = u.into_parts();
+                        Some((p.scheme?, p.authority?))
+                    }),
                 extra_query: (!c.query.is_empty()).then(|| {
                     c.query
                         .iter()

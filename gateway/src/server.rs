@@ -9,7 +9,7 @@ use crate::routes::{admin, litellm, openai, ops};
 use crate::secret::{hash_token, hint};
 use crate::state::AppState;
 use crate::store::{KeyRecord, StoreSpec};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use std::net::SocketAddr;
@@ -95,7 +95,9 @@ pub fn app(st: Arc<AppState>) -> Router {
         .route("/ready", get(ops::ready))
         .route("/metrics", get(ops::metrics))
         .merge(admin_routes)
-        .route("/v1/{*rest}", any(openai::handle))
+        // Everything else (`/v1/*` and the same paths without `/v1`) is the OpenAI surface. As the
+        // fallback rather than a `/v1/{*rest}` route, axum does not collect a path parameter the
+        // handler never reads.
         .fallback(openai::handle)
         .layer(axum::middleware::from_fn_with_state(st.clone(), observe))
         .with_state(st)

@@ -2,7 +2,7 @@
 
 use super::rate::Window;
 use crate::error::ApiError;
-use crate::secret::{ct_eq, hash_token};
+use crate::secret::{digest_from_hex, token_digest};
 use crate::store::KeyRecord;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -29,6 +29,8 @@ pub struct KeyEntry {
     pub record: KeyRecord,
     /// Live counters.
     pub state: Arc<Mutex<KeyState>>,
+    /// `record.token_hash` as raw bytes (None when it is not a hex SHA-256: never matches).
+    digest: Option<[u8; 32]>,
 }
 
 impl KeyEntry {
@@ -48,9 +50,34 @@ impl KeyEntry {
     }
 }
 
+/// Hashes a table key that is itself a SHA-256 digest by folding its bytes (rotate and xor, no
+/// SipHash rounds). Safe against
+/// flooding: only the gateway inserts (digests of random or configured tokens); a client only
+/// looks up, and steering a lookup into a chosen bucket would need partial SHA-256 preimages,
+/// which buys nothing (a lookup walks one bucket's few entries either way).
+#[derive(Debug, Default, Clone, Copy)]
+struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // `[u8; 32]` hashes as one 32-byte write; anything else folds in (not used).
+        let mut chunk = [0u8; 8];
+        for part in bytes.chunks(8) {
+            chunk[..part.len()].copy_from_slice(part);
+            self.0 = self.0.rotate_left(5) ^ u64::from_le_bytes(chunk);
+        }
+    }
+}
+
+type DigestMap = HashMap<[u8; 32], Arc<KeyEntry>, std::hash::BuildHasherDefault<DigestHasher>>;
+
 #[derive(Debug, Default)]
 struct Tables {
-    by_hash: HashMap<String, Arc<KeyEntry>>,
+    by_hash: DigestMap,
     by_id: HashMap<String, Arc<KeyEntry>>,
 }
 
@@ -74,7 +101,9 @@ impl KeyTable {
         let mut t = self.write();
         let state = match t.by_id.remove(&record.id) {
             Some(old) => {
-                t.by_hash.remove(&old.record.token_hash);
+                if let Some(d) = &old.digest {
+                    t.by_hash.remove(d);
+                }
                 old.state.clone()
             }
             None => Arc::new(Mutex::new(KeyState {
@@ -83,9 +112,15 @@ impl KeyTable {
                 ..KeyState::default()
             })),
         };
-        let entry = Arc::new(KeyEntry { record, state });
-        t.by_hash
-            .insert(entry.record.token_hash.clone(), entry.clone());
+        let digest = digest_from_hex(&record.token_hash);
+        let entry = Arc::new(KeyEntry {
+            record,
+            state,
+            digest,
+        });
+        if let Some(d) = digest {
+            t.by_hash.insert(d, entry.clone());
+        }
         t.by_id.insert(entry.record.id.clone(), entry.clone());
         entry
     }
@@ -94,7 +129,9 @@ impl KeyTable {
     pub fn remove(&self, id: &str) -> Option<Arc<KeyEntry>> {
         let mut t = self.write();
         let old = t.by_id.remove(id)?;
-        t.by_hash.remove(&old.record.token_hash);
+        if let Some(d) = &old.digest {
+            t.by_hash.remove(d);
+        }
         Some(old)
     }
 
@@ -105,7 +142,8 @@ impl KeyTable {
 
     /// A key by token hash.
     pub fn get_by_hash(&self, hash: &str) -> Option<Arc<KeyEntry>> {
-        self.read().by_hash.get(hash).cloned()
+        let d = digest_from_hex(hash)?;
+        self.read().by_hash.get(&d).cloned()
     }
 
     /// Every key, sorted by id.
@@ -134,10 +172,16 @@ impl KeyTable {
         let token = token.filter(|t| !t.is_empty()).ok_or_else(|| {
             ApiError::unauthorized("missing API key: send `Authorization: Bearer <virtual key>`")
         })?;
-        let hash = hash_token(token);
+        let digest = token_digest(token);
         let entry = self
-            .get_by_hash(&hash)
-            .filter(|e| ct_eq(&e.record.token_hash, &hash))
+            .read()
+            .by_hash
+            .get(&digest)
+            .filter(|e| {
+                e.digest
+                    .is_some_and(|d| bool::from(subtle::ConstantTimeEq::ct_eq(&d[..], &digest[..])))
+            })
+            .cloned()
             .ok_or_else(|| ApiError::unauthorized("invalid API key"))?;
         if !entry.record.enabled {
             return Err(ApiError::unauthorized(format!(

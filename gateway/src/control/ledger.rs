@@ -39,22 +39,37 @@ fn run(store: Arc<dyn Store>, rx: Receiver<Msg>) {
             std::thread::sleep(LINGER);
         }
         let mut sums: HashMap<String, (u64, u64)> = HashMap::new();
+        // Runs of the same key (the common case) add up here without hashing the key each time.
+        let mut run: Option<(String, u64, u64)> = None;
         let mut acks = Vec::new();
         let mut next = Some(first);
         let mut n = 0;
         while let Some(msg) = next.take() {
             match msg {
-                Msg::Add(key, tokens) => {
-                    let e = sums.entry(key).or_default();
-                    e.0 += tokens;
-                    e.1 += 1;
-                }
+                Msg::Add(key, tokens) => match &mut run {
+                    Some((k, t, r)) if *k == key => {
+                        *t += tokens;
+                        *r += 1;
+                    }
+                    _ => {
+                        if let Some((k, t, r)) = run.replace((key, tokens, 1)) {
+                            let e = sums.entry(k).or_default();
+                            e.0 += t;
+                            e.1 += r;
+                        }
+                    }
+                },
                 Msg::Flush(ack) => acks.push(ack),
             }
             n += 1;
             if n < BATCH {
                 next = rx.try_recv().ok();
             }
+        }
+        if let Some((k, t, r)) = run {
+            let e = sums.entry(k).or_default();
+            e.0 += t;
+            e.1 += r;
         }
         if !sums.is_empty() {
             let items: Vec<(String, u64, u64)> =

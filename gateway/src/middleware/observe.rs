@@ -48,7 +48,12 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
         .headers()
         .get("x-request-id")
         .and_then(accept_id)
-        .unwrap_or_else(|| format!("req_{}", crate::secret::unique_id()));
+        .unwrap_or_else(|| {
+            let mut id = String::with_capacity(24);
+            id.push_str("req_");
+            crate::secret::push_unique_id(&mut id);
+            id
+        });
     let route = route_label(req.uri().path());
     let method = req.method().clone();
     req.extensions_mut().insert(RequestId(id.clone()));

@@ -64,7 +64,10 @@ pub struct RelayBody {
     inner: BoxStream<'static, Result<Bytes, hyper::Error>>,
     watch: Watch,
     settle: Settle,
-    deadline: Pin<Box<tokio::time::Sleep>>,
+    /// The total deadline: compared on every chunk, and a timer armed only while the upstream
+    /// keeps the body waiting (a body that is already buffered never touches the timer wheel).
+    deadline: tokio::time::Instant,
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
     _permits: Permits,
     done: bool,
 }
@@ -79,19 +82,20 @@ impl std::fmt::Debug for RelayBody {
 }
 
 impl RelayBody {
-    /// Relay `response`'s body.
+    /// Relay an upstream response body.
     pub fn new(
-        response: hyper::Response<hyper::body::Incoming>,
+        body: hyper::body::Incoming,
         watch: Watch,
         settle: Settle,
         deadline: tokio::time::Instant,
         permits: Permits,
     ) -> Self {
         RelayBody {
-            inner: http_body_util::BodyExt::into_data_stream(response.into_body()).boxed(),
+            inner: http_body_util::BodyExt::into_data_stream(body).boxed(),
             watch,
             settle,
-            deadline: Box::pin(tokio::time::sleep_until(deadline)),
+            deadline,
+            timer: None,
             _permits: permits,
             done: false,
         }
@@ -150,14 +154,27 @@ impl Stream for RelayBody {
             if this.done {
                 return Poll::Ready(None);
             }
-            if this.deadline.as_mut().poll(cx).is_ready() {
+            let polled = this.inner.poll_next_unpin(cx);
+            let timed_out = match &polled {
+                Poll::Pending => {
+                    let deadline = this.deadline;
+                    this.timer
+                        .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)))
+                        .as_mut()
+                        .poll(cx)
+                        .is_ready()
+                }
+                Poll::Ready(Some(_)) => tokio::time::Instant::now() >= this.deadline,
+                Poll::Ready(None) => false,
+            };
+            if timed_out {
                 this.fail();
                 return Poll::Ready(Some(Err(std::io::Error::new(
                     std::io::ErrorKind::TimedOut,
                     "upstream total timeout",
                 ))));
             }
-            match this.inner.poll_next_unpin(cx) {
+            match polled {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Some(Ok(chunk))) => {
                     let out = match &mut this.watch {

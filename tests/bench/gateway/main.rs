@@ -2,7 +2,7 @@
 //! rounds so every figure is a ratio measured within one run. See docs/benchmarks.md.
 //!
 //! `cargo bench -p ditto-gateway --bench gateway -- [--round-ms N] [--rounds N] [--streams N]
-//! [--callgrind | --only-callgrind] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
+//! [--callgrind | --only-callgrind | --only-latency] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
 
 mod load;
 mod peers;
@@ -47,6 +47,7 @@ struct Opts {
     streams: usize,
     callgrind: bool,
     only_callgrind: bool,
+    only_latency: bool,
     peers: bool,
 }
 
@@ -67,6 +68,7 @@ fn opts() -> Opts {
             .iter()
             .any(|a| a == "--callgrind" || a == "--only-callgrind"),
         only_callgrind: args.iter().any(|a| a == "--only-callgrind"),
+        only_latency: args.iter().any(|a| a == "--only-latency"),
         peers: args.iter().any(|a| a == "--peers"),
     }
 }
@@ -229,6 +231,10 @@ async fn bench(o: Opts) {
             median(p50[i].clone()),
             median(p99[i].clone())
         );
+    }
+
+    if o.only_latency {
+        return;
     }
 
     // 2. CPU per request at concurrency 32.
