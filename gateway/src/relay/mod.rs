@@ -104,35 +104,40 @@ fn url_uri(
         .map_err(|_| ApiError::internal("the upstream URL is not a valid URI"))
 }
 
+/// A byte `Url` keeps as it is in a path segment or a query: ASCII letters and digits,
+/// unreserved characters, sub-delimiters, `:` and `@` (RFC 3986 `pchar` without
+/// percent-escapes).
+fn is_uri_safe(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'_'
+                | b'.'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+        )
+}
+
 /// A path `Url` would take as it is: absolute, only unreserved characters and sub-delimiters,
 /// no percent-escapes, no dot segments, no empty segments.
 fn plain_path(base_path: &str, path: &str) -> bool {
     let ok = |s: &str| {
-        s.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'/' | b'-'
-                        | b'_'
-                        | b'.'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b':'
-                        | b'@'
-                )
-        }) && !s
-            .as_bytes()
-            .windows(2)
-            .any(|w| w[0] == b'/' && (w[1] == b'.' || w[1] == b'/'))
+        s.bytes().all(|b| is_uri_safe(b) || b == b'/')
+            && !s
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0] == b'/' && (w[1] == b'.' || w[1] == b'/'))
     };
     let first = if base_path.is_empty() {
         path
@@ -145,30 +150,8 @@ fn plain_path(base_path: &str, path: &str) -> bool {
 /// A query `Url` would take as it is (nothing it percent-encodes).
 fn plain_query(query: &Option<String>) -> bool {
     query.as_deref().is_none_or(|q| {
-        q.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'-' | b'_'
-                        | b'.'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b':'
-                        | b'@'
-                        | b'/'
-                        | b'?'
-                        | b'%'
-                )
-        })
+        q.bytes()
+            .all(|b| is_uri_safe(b) || matches!(b, b'/' | b'?' | b'%'))
     })
 }
 
