@@ -19,8 +19,8 @@ use crate::cancel::{block_on_cancellable, token, DittoCancel};
 use crate::client::{client_ref, finish, to_json, DittoClient};
 use crate::host_hooks::{HostStop, HostTool, HostToolRepair};
 use crate::request::{parse_object, text_request};
-use crate::stream::DittoStream;
-use crate::util::{arg_str, bad_argument, guarded, Failure};
+use crate::stream::{open_stream, DittoStream};
+use crate::util::{arg_str, guarded, Failure};
 use ditto_llm::agent::{AgentOptions, AgentSpec, AgentTool, StopCondition, ToolSet};
 use ditto_llm::types::interop::tools_from_json;
 use ditto_llm::{Error, TextRequest};
@@ -194,18 +194,11 @@ pub unsafe extern "C" fn ditto_agent_stream_open(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_error, || {
-            if out_stream.is_null() {
-                return bad_argument("`out_stream` is NULL").outcome();
-            }
-            *out_stream = std::ptr::null_mut();
-            let opened = (|| {
-                let ditto = client_ref(client)?;
-                let call = agent_call(arg_str(request_json, "request_json")?)?;
-                let stream = ditto.stream_agent(call.request, &call.tools, &call.options)?;
-                DittoStream::spawn(async move { Ok(stream) })
-            })();
-            DittoStream::publish(opened, out_stream)
+        open_stream(out_stream, out_error, || {
+            let ditto = client_ref(client)?;
+            let call = agent_call(arg_str(request_json, "request_json")?)?;
+            let stream = ditto.stream_agent(call.request, &call.tools, &call.options)?;
+            DittoStream::spawn(async move { Ok(stream) })
         })
     }
 }

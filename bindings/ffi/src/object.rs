@@ -7,8 +7,8 @@ use crate::cancel::{block_on_cancellable, token, DittoCancel};
 use crate::client::{client_ref, finish, to_json, DittoClient};
 use crate::host_hooks::HostObjectRepair;
 use crate::request::parse_object;
-use crate::stream::DittoStream;
-use crate::util::{arg_str, bad_argument, guarded, Failure};
+use crate::stream::{open_stream, DittoStream};
+use crate::util::{arg_str, guarded, Failure};
 use ditto_llm::object::{ObjectRepair, ObjectRequest};
 use ditto_llm::types::interop::messages_from_json;
 use ditto_llm::Error;
@@ -92,17 +92,10 @@ pub unsafe extern "C" fn ditto_object_stream_open(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_error, || {
-            if out_stream.is_null() {
-                return bad_argument("`out_stream` is NULL").outcome();
-            }
-            *out_stream = std::ptr::null_mut();
-            let opened = (|| {
-                let ditto = client_ref(client)?.clone();
-                let (request, repair) = object_call(arg_str(request_json, "request_json")?)?;
-                DittoStream::spawn(async move { ditto.stream_object(request, repair).await })
-            })();
-            DittoStream::publish(opened, out_stream)
+        open_stream(out_stream, out_error, || {
+            let ditto = client_ref(client)?.clone();
+            let (request, repair) = object_call(arg_str(request_json, "request_json")?)?;
+            DittoStream::spawn(async move { ditto.stream_object(request, repair).await })
         })
     }
 }

@@ -101,24 +101,6 @@ impl DittoStream {
         })
     }
 
-    /// Hand the stream to the caller through `out_stream`.
-    ///
-    /// # Safety
-    /// `out_stream` must be writable.
-    pub(crate) unsafe fn publish(
-        opened: Result<Self, Failure>,
-        out_stream: *mut *mut Self,
-    ) -> Outcome {
-        match opened {
-            Ok(stream) => {
-                // SAFETY: the caller guarantees `out_stream` is writable.
-                unsafe { *out_stream = Box::into_raw(Box::new(stream)) };
-                (DITTO_OK, None)
-            }
-            Err(f) => f.outcome(),
-        }
-    }
-
     fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
         self.task.abort();
@@ -180,17 +162,43 @@ pub unsafe extern "C" fn ditto_stream_open(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
+        open_stream(out_stream, out_error, || {
+            let ditto = client_ref(client)?.clone();
+            let request = request::text_request(arg_str(request_json, "request_json")?)?;
+            DittoStream::spawn(async move { ditto.stream_text(request).await })
+        })
+    }
+}
+
+/// The body every `ditto_*_stream_open` entry point shares: rejects a NULL `out_stream`, runs
+/// `open` (panics caught), and on success hands the handle to the caller through
+/// `*out_stream`; on failure `*out_stream` is NULL and `*out_error` holds the `ErrorInfo`
+/// JSON.
+///
+/// # Safety
+/// `out_stream` must be NULL or writable, `out_error` NULL or writable, and `open` must
+/// uphold the safety rules of whatever it dereferences.
+pub(crate) unsafe fn open_stream(
+    out_stream: *mut *mut DittoStream,
+    out_error: *mut *mut c_char,
+    open: impl FnOnce() -> Result<DittoStream, Failure>,
+) -> i32 {
+    // SAFETY: the caller guarantees `out_error` is NULL or writable.
+    unsafe {
         guarded(out_error, || {
             if out_stream.is_null() {
                 return bad_argument("`out_stream` is NULL").outcome();
             }
+            // SAFETY: `out_stream` is non-null and the caller guarantees it is writable.
             *out_stream = std::ptr::null_mut();
-            let opened = (|| {
-                let ditto = client_ref(client)?.clone();
-                let request = request::text_request(arg_str(request_json, "request_json")?)?;
-                DittoStream::spawn(async move { ditto.stream_text(request).await })
-            })();
-            DittoStream::publish(opened, out_stream)
+            match open() {
+                Ok(stream) => {
+                    // SAFETY: as above.
+                    *out_stream = Box::into_raw(Box::new(stream));
+                    (DITTO_OK, None)
+                }
+                Err(f) => f.outcome(),
+            }
         })
     }
 }
