@@ -63,15 +63,8 @@ func (c *Client) StreamObject(ctx context.Context, req ObjectRequest) (*ObjectSt
 	}
 	s := &ObjectStream{h: h, ctx: ctx}
 	runtime.AddCleanup(s, func(h *streamHandle) { h.free() }, h)
-	ev, ok, err := s.pull()
-	if err != nil {
-		s.Close()
+	if err := readFirst(s, &s.pending); err != nil {
 		return nil, err
-	}
-	if ok {
-		s.pending = &ev
-	} else {
-		s.finish()
 	}
 	return s, nil
 }

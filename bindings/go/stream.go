@@ -146,17 +146,31 @@ func (c *Client) openStream(ctx context.Context, req any, scope *hostScope, kind
 	}
 	s := &Stream{h: h, ctx: ctx}
 	runtime.AddCleanup(s, func(h *streamHandle) { h.free() }, h)
+	if err := readFirst(s, &s.pending); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// readFirst reads the first event of the freshly opened stream s (a *Stream or an
+// *ObjectStream) into *pending, so errors the provider answers before the first byte are
+// returned at open; s is closed on an error and finished when it is already over.
+func readFirst[E any, S interface {
+	pull() (E, bool, error)
+	finish()
+	Close() error
+}](s S, pending **E) error {
 	ev, ok, err := s.pull()
 	if err != nil {
 		s.Close()
-		return nil, err
+		return err
 	}
 	if ok {
-		s.pending = &ev
+		*pending = &ev
 	} else {
 		s.finish()
 	}
-	return s, nil
+	return nil
 }
 
 // pull reads one event; ok is false at the end of the stream.
