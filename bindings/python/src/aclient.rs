@@ -223,9 +223,11 @@ impl PyAsyncDitto {
                 model,
                 input,
                 dimensions,
-                provider_options,
-                headers,
-                max_retries,
+                &CallExtras {
+                    provider_options,
+                    headers,
+                    max_retries,
+                },
             )?;
             let client = self.inner.clone();
             let work = async move { client.embed_many(request).await };
@@ -258,9 +260,11 @@ impl PyAsyncDitto {
                 query,
                 documents,
                 top_n,
-                provider_options,
-                headers,
-                max_retries,
+                &CallExtras {
+                    provider_options,
+                    headers,
+                    max_retries,
+                },
             )?;
             let client = self.inner.clone();
             let work = async move { client.rerank(request).await };

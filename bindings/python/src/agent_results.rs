@@ -3,7 +3,7 @@
 //! output, plus `steps`, `total_usage`, `response_messages`, `pending_approvals`).
 
 use crate::convert::serde_to_py;
-use crate::results::{warnings_list, PyResponseMetadata, PyToolCall, PyUsage};
+use crate::results::{warnings_list, wrapped_list, PyResponseMetadata, PyToolCall, PyUsage};
 use ditto_llm::agent::{AgentResult, StepResult, ToolApprovalRequest};
 use ditto_llm::{ContentPart, GenerateTextResult, Message, Usage};
 use pyo3::prelude::*;
@@ -78,7 +78,7 @@ impl PyStepResult {
     }
     #[getter]
     fn tool_calls<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.0.tool_calls.iter().map(|c| PyToolCall(c.clone())))
+        wrapped_list(py, &self.0.tool_calls, PyToolCall)
     }
     /// Results of the calls that ran (or failed), in call order, as dicts
     /// (`{"tool_call_id", "tool_name", "output": {"type": "json" | "error-text" | ..., "value"}}`).

@@ -228,9 +228,11 @@ impl PyDitto {
                 model,
                 input,
                 dimensions,
-                provider_options,
-                headers,
-                max_retries,
+                &CallExtras {
+                    provider_options,
+                    headers,
+                    max_retries,
+                },
             )?;
             let client = self.inner.clone();
             let work = async move { client.embed_many(request).await };
@@ -260,9 +262,11 @@ impl PyDitto {
                 query,
                 documents,
                 top_n,
-                provider_options,
-                headers,
-                max_retries,
+                &CallExtras {
+                    provider_options,
+                    headers,
+                    max_retries,
+                },
             )?;
             let result = wait(py, self.inner.rerank(request))?;
             Ok(PyRerankResult(result))

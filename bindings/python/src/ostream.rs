@@ -164,13 +164,15 @@ impl Typing {
     }
 }
 
-/// A helper generator from `ditto_llm._objects` (`name`) over `stream`, typing with `model`.
+/// A helper generator from `ditto_llm._objects` (`name`) over `stream`, typing with the
+/// stream's model (`None` without one).
 fn helper<'py>(
     stream: Bound<'py, PyAny>,
-    model: Py<PyAny>,
+    typing: &Typing,
     name: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = stream.py();
+    let model = typing.model(py);
     let args = PyTuple::new(py, [stream, model.into_bound(py)])?;
     py.import("ditto_llm._objects")?.call_method1(name, args)
 }
@@ -208,20 +210,17 @@ impl PyObjectStream {
     /// The partial objects, each one as it changed (consumes the stream).
     #[getter]
     fn partial_object_stream<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let model = slf.get().typing.model(slf.py());
-        helper(slf.into_any(), model, "partial_objects")
+        helper(slf.as_any().clone(), &slf.get().typing, "partial_objects")
     }
     /// `array` output: each complete element, in order (pydantic instances with a model).
     #[getter]
     fn element_stream<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let model = slf.get().typing.model(slf.py());
-        helper(slf.into_any(), model, "elements")
+        helper(slf.as_any().clone(), &slf.get().typing, "elements")
     }
     /// The raw text as the model wrote it (consumes the stream).
     #[getter]
     fn text_stream<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let model = slf.get().typing.model(slf.py());
-        helper(slf.into_any(), model, "texts")
+        helper(slf.as_any().clone(), &slf.get().typing, "texts")
     }
     /// Consume the rest of the stream into a `GenerateObjectResult` (its `text` covers the
     /// events not read yet).
@@ -303,20 +302,17 @@ impl PyAsyncObjectStream {
     /// The partial objects, each one as it changed (`async for`; consumes the stream).
     #[getter]
     fn partial_object_stream<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let model = slf.get().typing.model(slf.py());
-        helper(slf.into_any(), model, "apartial_objects")
+        helper(slf.as_any().clone(), &slf.get().typing, "apartial_objects")
     }
     /// `array` output: each complete element, in order (`async for`).
     #[getter]
     fn element_stream<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let model = slf.get().typing.model(slf.py());
-        helper(slf.into_any(), model, "aelements")
+        helper(slf.as_any().clone(), &slf.get().typing, "aelements")
     }
     /// The raw text as the model wrote it (`async for`).
     #[getter]
     fn text_stream<'py>(slf: Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let model = slf.get().typing.model(slf.py());
-        helper(slf.into_any(), model, "atexts")
+        helper(slf.as_any().clone(), &slf.get().typing, "atexts")
     }
     /// Consume the rest into a `GenerateObjectResult` (awaitable).
     fn collect<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

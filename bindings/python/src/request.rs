@@ -247,9 +247,7 @@ pub fn embed_request(
     model: String,
     input: &Bound<'_, PyAny>,
     dimensions: Option<u32>,
-    provider_options: Option<&Bound<'_, PyAny>>,
-    headers: Option<&Bound<'_, PyAny>>,
-    max_retries: Option<u32>,
+    extras: &CallExtras<'_, '_>,
 ) -> PyResult<EmbedRequest> {
     let input: Vec<String> = if let Ok(s) = input.cast::<PyString>() {
         vec![s.to_cow()?.into_owned()]
@@ -260,13 +258,9 @@ pub fn embed_request(
     };
     let mut req = EmbedRequest::new(model, input);
     req.dimensions = dimensions;
-    req.max_retries = max_retries;
-    if let Some(v) = provider_options.filter(|v| !v.is_none()) {
-        req.provider_options = arg("provider_options", v)?;
-    }
-    if let Some(v) = headers.filter(|v| !v.is_none()) {
-        req.headers = arg("headers", v)?;
-    }
+    req.max_retries = extras.max_retries;
+    req.provider_options = extras.provider_options()?;
+    req.headers = extras.headers()?;
     Ok(req)
 }
 
@@ -276,9 +270,7 @@ pub fn rerank_request(
     query: String,
     documents: &Bound<'_, PyAny>,
     top_n: Option<u32>,
-    provider_options: Option<&Bound<'_, PyAny>>,
-    headers: Option<&Bound<'_, PyAny>>,
-    max_retries: Option<u32>,
+    extras: &CallExtras<'_, '_>,
 ) -> PyResult<RerankRequest> {
     if documents.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(
@@ -290,13 +282,9 @@ pub fn rerank_request(
         .map_err(|_| PyTypeError::new_err("rerank(): `documents` must be a list of str"))?;
     let mut req = RerankRequest::new(model, query, documents);
     req.top_n = top_n;
-    req.max_retries = max_retries;
-    if let Some(v) = provider_options.filter(|v| !v.is_none()) {
-        req.provider_options = arg("provider_options", v)?;
-    }
-    if let Some(v) = headers.filter(|v| !v.is_none()) {
-        req.headers = arg("headers", v)?;
-    }
+    req.max_retries = extras.max_retries;
+    req.provider_options = extras.provider_options()?;
+    req.headers = extras.headers()?;
     Ok(req)
 }
 

@@ -198,8 +198,17 @@ impl PyResponseMetadata {
     }
 }
 
+/// A Python list of `items`, each cloned and wrapped in its Python class by `wrap`.
+pub fn wrapped_list<'py, T: Clone, W: IntoPyObject<'py>>(
+    py: Python<'py>,
+    items: &[T],
+    wrap: impl Fn(T) -> W,
+) -> PyResult<Bound<'py, PyList>> {
+    PyList::new(py, items.iter().map(|item| wrap(item.clone())))
+}
+
 pub fn warnings_list<'py>(py: Python<'py>, warnings: &[Warning]) -> PyResult<Bound<'py, PyList>> {
-    PyList::new(py, warnings.iter().map(|w| PyWarning(w.clone())))
+    wrapped_list(py, warnings, PyWarning)
 }
 
 /// The result of `generate_text`; an agent run adds its steps (see `agent_results.rs`).
@@ -237,7 +246,7 @@ impl PyGenerateTextResult {
     }
     #[getter]
     fn tool_calls<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.0.tool_calls.iter().map(|c| PyToolCall(c.clone())))
+        wrapped_list(py, &self.0.tool_calls, PyToolCall)
     }
     /// Cited sources, as dicts.
     #[getter]
@@ -272,7 +281,7 @@ impl PyGenerateTextResult {
     #[getter]
     fn steps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         match &self.1 {
-            Some(extras) => PyList::new(py, extras.steps.iter().cloned().map(PyStepResult)),
+            Some(extras) => wrapped_list(py, &extras.steps, PyStepResult),
             None => PyList::new(
                 py,
                 [PyStepResult(StepResult::new(0, self.0.clone(), Vec::new()))],
@@ -414,10 +423,7 @@ pub struct PyRerankResult(pub ditto_llm::RerankResult);
 impl PyRerankResult {
     #[getter]
     fn results<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(
-            py,
-            self.0.results.iter().map(|d| PyRankedDocument(d.clone())),
-        )
+        wrapped_list(py, &self.0.results, PyRankedDocument)
     }
     #[getter]
     fn usage(&self) -> PyUsage {
@@ -494,10 +500,7 @@ pub struct PyImageResult(pub ditto_llm::ImageResult);
 impl PyImageResult {
     #[getter]
     fn images<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(
-            py,
-            self.0.images.iter().map(|i| PyGeneratedImage(i.clone())),
-        )
+        wrapped_list(py, &self.0.images, PyGeneratedImage)
     }
     #[getter]
     fn usage(&self) -> PyUsage {
@@ -567,13 +570,7 @@ impl PyTranscriptionResult {
     }
     #[getter]
     fn segments<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(
-            py,
-            self.0
-                .segments
-                .iter()
-                .map(|s| PyTranscriptSegment(s.clone())),
-        )
+        wrapped_list(py, &self.0.segments, PyTranscriptSegment)
     }
     /// Detected language.
     #[getter]
