@@ -15,12 +15,12 @@
 //!
 //! A tool without `host_fn` is client-side: the loop stops when the model calls it.
 
-use crate::cancel::{block_on_cancellable, token, DittoCancel};
-use crate::client::{client_ref, finish, to_json, DittoClient};
+use crate::cancel::DittoCancel;
+use crate::client::{blocking_json_call, client_ref, DittoClient};
 use crate::host_hooks::{HostStop, HostTool, HostToolRepair};
 use crate::request::{parse_object, text_request};
 use crate::stream::{open_stream, DittoStream};
-use crate::util::{arg_str, guarded, Failure};
+use crate::util::{arg_str, Failure};
 use ditto_llm::agent::{AgentOptions, AgentSpec, AgentTool, StopCondition, ToolSet};
 use ditto_llm::types::interop::tools_from_json;
 use ditto_llm::{Error, TextRequest};
@@ -165,15 +165,18 @@ pub unsafe extern "C" fn ditto_run_agent(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let call = agent_call(arg_str(request_json, "request_json")?)?;
-                let run = ditto.run_agent(call.request, &call.tools, &call.options);
-                let result = block_on_cancellable(token(cancel), run)?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            agent_call,
+            |ditto, call| async move {
+                ditto
+                    .run_agent(call.request, &call.tools, &call.options)
+                    .await
+            },
+        )
     }
 }
 

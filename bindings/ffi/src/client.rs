@@ -10,6 +10,7 @@ use crate::DITTO_OK;
 use ditto_llm::{Ditto, DittoConfig};
 use serde::Serialize;
 use std::ffi::c_char;
+use std::future::Future;
 use std::sync::Arc;
 
 /// A client: providers plus one connection pool. Thread-safe; share it freely.
@@ -40,6 +41,38 @@ pub(crate) fn finish(result: Result<String, Failure>) -> Outcome {
     match result {
         Ok(json) => (DITTO_OK, Some(json)),
         Err(f) => f.outcome(),
+    }
+}
+
+/// The shape shared by the blocking JSON calls: borrow the client, read `request_json`, parse
+/// it with `parse`, run `call` on the shared runtime under the optional cancel token and write
+/// the result (or the error) as JSON to `out_json`, with panics caught.
+///
+/// # Safety
+/// `client` must be NULL or a live client, `request_json` NULL or a NUL-terminated string,
+/// `cancel` NULL or a live token, and `out_json` NULL or writable.
+pub(crate) unsafe fn blocking_json_call<'a, Req, Res, Fut>(
+    client: *const DittoClient,
+    request_json: *const c_char,
+    cancel: *const DittoCancel,
+    out_json: *mut *mut c_char,
+    parse: impl FnOnce(&str) -> Result<Req, Failure>,
+    call: impl FnOnce(&'a Ditto, Req) -> Fut,
+) -> i32
+where
+    Res: Serialize,
+    Fut: Future<Output = ditto_llm::Result<Res>>,
+{
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        guarded(out_json, || {
+            finish((|| {
+                let ditto = client_ref(client)?;
+                let request = parse(arg_str(request_json, "request_json")?)?;
+                let result = block_on_cancellable(token(cancel), call(ditto, request))?;
+                to_json(&result)
+            })())
+        })
     }
 }
 
@@ -137,14 +170,14 @@ pub unsafe extern "C" fn ditto_generate_text(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let request = request::text_request(arg_str(request_json, "request_json")?)?;
-                let result = block_on_cancellable(token(cancel), ditto.generate_text(request))?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            request::text_request,
+            |ditto, request| ditto.generate_text(request),
+        )
     }
 }
 
@@ -163,13 +196,13 @@ pub unsafe extern "C" fn ditto_embed(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let request = request::embed_request(arg_str(request_json, "request_json")?)?;
-                let result = block_on_cancellable(token(cancel), ditto.embed_many(request))?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            request::embed_request,
+            |ditto, request| ditto.embed_many(request),
+        )
     }
 }

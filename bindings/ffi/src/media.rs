@@ -2,10 +2,9 @@
 //! Each one parses the core's request type, runs the call on the shared runtime under the
 //! optional cancel token and returns the core's result type as JSON, like `ditto_embed`.
 
-use crate::cancel::{block_on_cancellable, token, DittoCancel};
-use crate::client::{client_ref, finish, to_json, DittoClient};
+use crate::cancel::DittoCancel;
+use crate::client::{blocking_json_call, DittoClient};
 use crate::request::typed_request;
-use crate::util::{arg_str, guarded};
 use ditto_llm::{ImageRequest, RerankRequest, SpeechRequest, TranscriptionRequest};
 use std::ffi::c_char;
 
@@ -26,15 +25,14 @@ pub unsafe extern "C" fn ditto_rerank(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let request: RerankRequest =
-                    typed_request(arg_str(request_json, "request_json")?, "rerank request")?;
-                let result = block_on_cancellable(token(cancel), ditto.rerank(request))?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            |json| typed_request::<RerankRequest>(json, "rerank request"),
+            |ditto, request| ditto.rerank(request),
+        )
     }
 }
 
@@ -54,15 +52,14 @@ pub unsafe extern "C" fn ditto_generate_image(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let request: ImageRequest =
-                    typed_request(arg_str(request_json, "request_json")?, "image request")?;
-                let result = block_on_cancellable(token(cancel), ditto.generate_image(request))?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            |json| typed_request::<ImageRequest>(json, "image request"),
+            |ditto, request| ditto.generate_image(request),
+        )
     }
 }
 
@@ -83,17 +80,14 @@ pub unsafe extern "C" fn ditto_transcribe(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let request: TranscriptionRequest = typed_request(
-                    arg_str(request_json, "request_json")?,
-                    "transcription request",
-                )?;
-                let result = block_on_cancellable(token(cancel), ditto.transcribe(request))?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            |json| typed_request::<TranscriptionRequest>(json, "transcription request"),
+            |ditto, request| ditto.transcribe(request),
+        )
     }
 }
 
@@ -113,14 +107,13 @@ pub unsafe extern "C" fn ditto_generate_speech(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let request: SpeechRequest =
-                    typed_request(arg_str(request_json, "request_json")?, "speech request")?;
-                let result = block_on_cancellable(token(cancel), ditto.generate_speech(request))?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            |json| typed_request::<SpeechRequest>(json, "speech request"),
+            |ditto, request| ditto.generate_speech(request),
+        )
     }
 }

@@ -3,12 +3,12 @@
 //! core's `ObjectRequest` JSON plus an optional `"repair_host_fn"` (see `host.rs`); its
 //! `messages` also accept the AI SDK and OpenAI shapes.
 
-use crate::cancel::{block_on_cancellable, token, DittoCancel};
-use crate::client::{client_ref, finish, to_json, DittoClient};
+use crate::cancel::DittoCancel;
+use crate::client::{blocking_json_call, client_ref, DittoClient};
 use crate::host_hooks::HostObjectRepair;
 use crate::request::parse_object;
 use crate::stream::{open_stream, DittoStream};
-use crate::util::{arg_str, guarded, Failure};
+use crate::util::{arg_str, Failure};
 use ditto_llm::object::{ObjectRepair, ObjectRequest};
 use ditto_llm::types::interop::messages_from_json;
 use ditto_llm::Error;
@@ -63,15 +63,16 @@ pub unsafe extern "C" fn ditto_generate_object(
 ) -> i32 {
     // SAFETY: the caller guarantees every pointer (see above).
     unsafe {
-        guarded(out_json, || {
-            finish((|| {
-                let ditto = client_ref(client)?;
-                let (request, repair) = object_call(arg_str(request_json, "request_json")?)?;
-                let run = ditto.generate_object(request, repair.as_deref());
-                let result = block_on_cancellable(token(cancel), run)?;
-                to_json(&result)
-            })())
-        })
+        blocking_json_call(
+            client,
+            request_json,
+            cancel,
+            out_json,
+            object_call,
+            |ditto, (request, repair)| async move {
+                ditto.generate_object(request, repair.as_deref()).await
+            },
+        )
     }
 }
 
