@@ -6,7 +6,7 @@ mod common;
 use common::agent::*;
 use common::*;
 use ditto_llm::agent::{ToolApprovalResponse, ToolSet};
-use ditto_llm::{Message, Role, StreamEvent, TextRequest, ToolCall, ToolResultOutput};
+use ditto_llm::{ErrorKind, Message, Role, StreamEvent, TextRequest, ToolCall, ToolResultOutput};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -292,4 +292,81 @@ async fn model_error_ends_the_run() {
     assert_eq!(events.len(), 2, "{events:?}");
     assert_eq!(events[0].as_ref().unwrap().type_name(), "start");
     assert_eq!(events[1].as_ref().unwrap_err().status(), Some(400));
+}
+
+#[tokio::test]
+async fn an_upstream_reset_at_step_two_ends_the_run_with_a_connection_error() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai"], &[("x-mock-scenario", "reset2")]);
+    let plan = "call:get_weather {\"city\":\"Paris\"} | one two three four five six";
+    // `run_agent` makes non-streaming calls (the JSON body is one frame): cut it after the
+    // headers. `stream_agent` streams: cut it after three events.
+    let reset = |after: usize| {
+        vec![
+            ditto_mock_upstream::Step::default(),
+            ditto_mock_upstream::Step {
+                reset_after_chunks: Some(after),
+                ..Default::default()
+            },
+        ]
+    };
+    let tools = fixture_tools(&fixture());
+    server.push_scenario("reset2", reset(0));
+    let err = ditto
+        .run_agent(plan_request(plan), &tools, &steps(5))
+        .await
+        .unwrap_err();
+    assert!(
+        err.kind() == ErrorKind::Connection,
+        "{:?}: {err}",
+        err.kind()
+    );
+    assert_eq!(server.requests().len(), 2);
+
+    server.clear_requests();
+    server.push_scenario("reset2", reset(3));
+    let events: Vec<_> = ditto
+        .stream_agent(plan_request(plan), &tools, &steps(5))
+        .unwrap()
+        .collect()
+        .await;
+    let (last, rest) = events.split_last().unwrap();
+    let e = last.as_ref().unwrap_err();
+    assert!(e.kind() == ErrorKind::Connection, "{:?}: {e}", e.kind());
+    let names: Vec<_> = rest
+        .iter()
+        .map(|e| e.as_ref().unwrap().type_name())
+        .collect();
+    assert!(names.contains(&"finish-step"), "step 1 finished: {names:?}");
+    assert!(!names.contains(&"finish"), "{names:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn stream_agent_turns_malformed_tool_arguments_into_a_tool_error() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai"], &[]);
+    let tools = fixture_tools(&fixture());
+    let events = stream_events(
+        &ditto,
+        plan_request("call:get_weather {city:Paris | done"),
+        &tools,
+        &steps(5),
+    )
+    .await;
+    let errors: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::ToolError { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(errors.len(), 1, "{events:?}");
+    assert!(
+        errors[0].starts_with("invalid input for tool `get_weather`"),
+        "{errors:?}"
+    );
+    assert_eq!(events.last().unwrap().type_name(), "finish");
+    let sent = tool_contents(&server.requests()[1].body);
+    assert!(sent[0].starts_with("invalid input"), "{sent:?}");
 }

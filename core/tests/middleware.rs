@@ -467,3 +467,63 @@ async fn layers_compose_in_order_telemetry_sees_cache_hits() {
         spans[1].attributes["gen_ai.usage.output_tokens"]
     );
 }
+
+#[tokio::test]
+async fn cache_does_not_store_a_stream_that_was_reset() {
+    let server = mock().await;
+    let ditto = aliased(
+        &server,
+        json!({"cached": {"model": "openai:gpt-4o-mini", "middleware": [
+            {"type": "cache", "max_entries": 100},
+        ]}}),
+    );
+    server.push_scenario(
+        "cut",
+        vec![ditto_mock_upstream::Step {
+            reset_after_chunks: Some(3),
+            ..Default::default()
+        }],
+    );
+    let req = || {
+        TextRequest::new("cached")
+            .prompt("one two three four five six")
+            .header("x-mock-scenario", "cut")
+    };
+    let first: Vec<_> = ditto.stream_text(req()).await.unwrap().collect().await;
+    let err = first
+        .last()
+        .unwrap()
+        .as_ref()
+        .expect_err("the reset reaches the caller");
+    assert!(
+        err.kind() == ErrorKind::Connection,
+        "{:?}: {err}",
+        err.kind()
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    // Not stored: the second call goes upstream (and now gets the whole stream) ...
+    let second: Vec<_> = ditto
+        .stream_text(req())
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "the broken stream was not cached"
+    );
+    assert_eq!(second.last().unwrap().type_name(), "finish");
+    // ... and the complete one is: a third call is served from the cache.
+    let third: Vec<_> = ditto
+        .stream_text(req())
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(server.requests().len(), 2);
+    assert_eq!(second, third);
+}

@@ -553,3 +553,40 @@ async fn gemini_gets_its_native_json_schema() {
     assert_eq!(config["responseMimeType"], "application/json");
     assert_eq!(config["responseJsonSchema"], person_schema());
 }
+
+#[tokio::test]
+async fn an_upstream_reset_mid_stream_is_a_connection_error_without_a_final_object() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai"], &[]);
+    let mut step = openai_sse(&["{\"name\":", "\"Ann\",", "\"age\":41}"], "stop");
+    step.reset_after_chunks = Some(3);
+    let (events, err) = collect(
+        &ditto,
+        scripted(&server, "reset", vec![step], who_request()),
+    )
+    .await;
+    let e = err.expect("the reset is an error");
+    assert!(e.kind() == ErrorKind::Connection, "{:?}: {e}", e.kind());
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, ObjectStreamEvent::Finish { .. })));
+    assert_eq!(server.stats().streams_reset, 1);
+}
+
+#[tokio::test]
+async fn a_stream_truncated_without_a_finish_is_a_stream_error_without_a_final_object() {
+    let server = mock().await;
+    let ditto = client(&server, &["openai"], &[]);
+    let mut step = openai_sse(&["{\"name\":", "\"Ann\",", "\"age\":41}"], "stop");
+    step.truncate_after_chunks = Some(3);
+    let (events, err) = collect(
+        &ditto,
+        scripted(&server, "trunc", vec![step], who_request()),
+    )
+    .await;
+    let e = err.expect("a truncated stream is an error");
+    assert!(e.kind() == ErrorKind::Stream, "{:?}: {e}", e.kind());
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, ObjectStreamEvent::Finish { .. })));
+}
