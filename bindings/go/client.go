@@ -189,13 +189,18 @@ func decode[T any](data []byte, what string) (*T, error) {
 	return &v, nil
 }
 
+// callDecode runs one blocking JSON call of kind op on c and decodes its result as T.
+func callDecode[T any](ctx context.Context, c *Client, op callOp, req any, what string) (*T, error) {
+	data, err := c.call(ctx, op, req)
+	if err != nil {
+		return nil, err
+	}
+	return decode[T](data, what)
+}
+
 // GenerateText generates text (non-streaming). Cancelling ctx aborts the request.
 func (c *Client) GenerateText(ctx context.Context, req TextRequest) (*GenerateTextResult, error) {
-	var data []byte
-	err := c.use(func(h *C.DittoClient) (err error) {
-		data, err = callJSON(ctx, h, opGenerateText, req)
-		return err
-	})
+	data, err := c.call(ctx, opGenerateText, req)
 	if err != nil {
 		return nil, err
 	}
@@ -209,13 +214,5 @@ func (c *Client) GenerateText(ctx context.Context, req TextRequest) (*GenerateTe
 
 // Embed embeds every input (batched by the core, results in input order).
 func (c *Client) Embed(ctx context.Context, req EmbedRequest) (*EmbedResult, error) {
-	var data []byte
-	err := c.use(func(h *C.DittoClient) (err error) {
-		data, err = callJSON(ctx, h, opEmbed, req)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decode[EmbedResult](data, "embeddings")
+	return callDecode[EmbedResult](ctx, c, opEmbed, req, "embeddings")
 }

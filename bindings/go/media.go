@@ -1,11 +1,5 @@
 package ditto
 
-/*
-#include <stdlib.h>
-#include "ditto.h"
-*/
-import "C"
-
 import (
 	"context"
 	"encoding/base64"
@@ -184,19 +178,6 @@ type SpeechResult struct {
 	// MediaType is the audio's type: "audio/mpeg", ...
 	MediaType string    `json:"media_type"`
 	Warnings  []Warning `json:"warnings"`
-}
-
-// callDecode runs one blocking JSON call on c and decodes its result as T.
-func callDecode[T any](ctx context.Context, c *Client, op callOp, req any, what string) (*T, error) {
-	var data []byte
-	err := c.use(func(h *C.DittoClient) (err error) {
-		data, err = callJSON(ctx, h, op, req)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return decode[T](data, what)
 }
 
 // Rerank orders req.Documents by relevance to req.Query, most relevant first. Cancelling ctx
