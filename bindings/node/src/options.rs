@@ -156,6 +156,39 @@ impl Opts {
         }
     }
 
+    /// The required `model` option ("provider:model").
+    fn model(&mut self) -> Result<String> {
+        let what = self.what;
+        self.string("model")?.ok_or_else(|| {
+            Error::invalid_request(format!(
+                "{what} option `model` is required (\"provider:model\")"
+            ))
+        })
+    }
+
+    /// A required string option.
+    fn required_string(&mut self, name: &str) -> Result<String> {
+        let what = self.what;
+        self.string(name)?
+            .ok_or_else(|| Error::invalid_request(format!("{what} option `{name}` is required")))
+    }
+
+    /// The per-call options every request takes, read in this order: `provider_options` (left
+    /// as is when absent), `headers`, `max_retries`.
+    fn call_options(
+        &mut self,
+        provider: &mut ProviderOptions,
+        headers: &mut BTreeMap<String, String>,
+        max_retries: &mut Option<u32>,
+    ) -> Result<()> {
+        if let Some(v) = self.take("provider_options") {
+            *provider = provider_options(v, "providerOptions")?;
+        }
+        *headers = self.string_map("headers")?;
+        *max_retries = self.u32("max_retries")?;
+        Ok(())
+    }
+
     fn string_map(&mut self, name: &str) -> Result<BTreeMap<String, String>> {
         let Some(v) = self.take(name) else {
             return Ok(BTreeMap::new());
@@ -225,11 +258,7 @@ pub fn text_request_from(
     known: &[&str],
 ) -> Result<TextRequest> {
     let mut o = Opts::new(raw, what, known, Error::invalid_request)?;
-    let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request(format!(
-            "{what} option `model` is required (\"provider:model\")"
-        ))
-    })?;
+    let model = o.model()?;
     let mut req = TextRequest::new(model);
     req.system = o.string("system")?;
     match o.take("prompt") {
@@ -277,11 +306,11 @@ pub fn text_request_from(
     if let Some(v) = o.take("response_format") {
         s.response_format = Some(response_format(v)?);
     }
-    if let Some(v) = o.take("provider_options") {
-        s.provider_options = provider_options(v, "providerOptions")?;
-    }
-    req.headers = o.string_map("headers")?;
-    req.max_retries = o.u32("max_retries")?;
+    o.call_options(
+        &mut s.provider_options,
+        &mut req.headers,
+        &mut req.max_retries,
+    )?;
     req.include_raw_chunks = o.boolean("include_raw_chunks")?.unwrap_or(false);
     Ok(req)
 }
@@ -351,9 +380,7 @@ const EMBED_OPTIONS: &[&str] = &[
 pub fn embed_request(json: &str) -> Result<(EmbedRequest, bool)> {
     let raw = parse_object(json, "embed")?;
     let mut o = Opts::new(raw, "embed", EMBED_OPTIONS, Error::invalid_request)?;
-    let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request("embed option `model` is required (\"provider:model\")")
-    })?;
+    let model = o.model()?;
     let (input, single) = match o.take("input") {
         Some(Value::String(s)) => (vec![s], true),
         Some(Value::Array(items)) => {
@@ -376,11 +403,11 @@ pub fn embed_request(json: &str) -> Result<(EmbedRequest, bool)> {
     };
     let mut req = EmbedRequest::new(model, input);
     req.dimensions = o.u32("dimensions")?;
-    if let Some(v) = o.take("provider_options") {
-        req.provider_options = provider_options(v, "providerOptions")?;
-    }
-    req.headers = o.string_map("headers")?;
-    req.max_retries = o.u32("max_retries")?;
+    o.call_options(
+        &mut req.provider_options,
+        &mut req.headers,
+        &mut req.max_retries,
+    )?;
     Ok((req, single))
 }
 
@@ -398,12 +425,8 @@ const RERANK_OPTIONS: &[&str] = &[
 pub fn rerank_request(json: &str) -> Result<RerankRequest> {
     let raw = parse_object(json, "rerank")?;
     let mut o = Opts::new(raw, "rerank", RERANK_OPTIONS, Error::invalid_request)?;
-    let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request("rerank option `model` is required (\"provider:model\")")
-    })?;
-    let query = o
-        .string("query")?
-        .ok_or_else(|| Error::invalid_request("rerank option `query` is required"))?;
+    let model = o.model()?;
+    let query = o.required_string("query")?;
     let documents = match o.take("documents") {
         Some(Value::Array(items)) => {
             let mut out = Vec::with_capacity(items.len());
@@ -429,11 +452,11 @@ pub fn rerank_request(json: &str) -> Result<RerankRequest> {
     };
     let mut req = RerankRequest::new(model, query, documents);
     req.top_n = o.u32("top_n")?;
-    if let Some(v) = o.take("provider_options") {
-        req.provider_options = provider_options(v, "providerOptions")?;
-    }
-    req.headers = o.string_map("headers")?;
-    req.max_retries = o.u32("max_retries")?;
+    o.call_options(
+        &mut req.provider_options,
+        &mut req.headers,
+        &mut req.max_retries,
+    )?;
     Ok(req)
 }
 
@@ -451,12 +474,8 @@ const IMAGE_OPTIONS: &[&str] = &[
 pub fn image_request(json: &str) -> Result<ImageRequest> {
     let raw = parse_object(json, "generateImage")?;
     let mut o = Opts::new(raw, "generateImage", IMAGE_OPTIONS, Error::invalid_request)?;
-    let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request("generateImage option `model` is required (\"provider:model\")")
-    })?;
-    let prompt = o
-        .string("prompt")?
-        .ok_or_else(|| Error::invalid_request("generateImage option `prompt` is required"))?;
+    let model = o.model()?;
+    let prompt = o.required_string("prompt")?;
     let mut req = ImageRequest {
         model,
         prompt,
@@ -464,11 +483,11 @@ pub fn image_request(json: &str) -> Result<ImageRequest> {
         size: o.string("size")?,
         ..Default::default()
     };
-    if let Some(v) = o.take("provider_options") {
-        req.provider_options = provider_options(v, "providerOptions")?;
-    }
-    req.headers = o.string_map("headers")?;
-    req.max_retries = o.u32("max_retries")?;
+    o.call_options(
+        &mut req.provider_options,
+        &mut req.headers,
+        &mut req.max_retries,
+    )?;
     Ok(req)
 }
 
@@ -493,9 +512,7 @@ pub fn transcription_request(json: &str) -> Result<TranscriptionRequest> {
         TRANSCRIPTION_OPTIONS,
         Error::invalid_request,
     )?;
-    let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request("transcribe option `model` is required (\"provider:model\")")
-    })?;
+    let model = o.model()?;
     let audio = match o.take("audio") {
         Some(v @ (Value::String(_) | Value::Object(_))) => serde_json::from_value::<DataSource>(v)
             .map_err(|e| {
@@ -552,12 +569,8 @@ pub fn speech_request(json: &str) -> Result<SpeechRequest> {
         SPEECH_OPTIONS,
         Error::invalid_request,
     )?;
-    let model = o.string("model")?.ok_or_else(|| {
-        Error::invalid_request("generateSpeech option `model` is required (\"provider:model\")")
-    })?;
-    let text = o
-        .string("text")?
-        .ok_or_else(|| Error::invalid_request("generateSpeech option `text` is required"))?;
+    let model = o.model()?;
+    let text = o.required_string("text")?;
     let mut req = SpeechRequest {
         model,
         text,
@@ -567,11 +580,11 @@ pub fn speech_request(json: &str) -> Result<SpeechRequest> {
         instructions: o.string("instructions")?,
         ..Default::default()
     };
-    if let Some(v) = o.take("provider_options") {
-        req.provider_options = provider_options(v, "providerOptions")?;
-    }
-    req.headers = o.string_map("headers")?;
-    req.max_retries = o.u32("max_retries")?;
+    o.call_options(
+        &mut req.provider_options,
+        &mut req.headers,
+        &mut req.max_retries,
+    )?;
     Ok(req)
 }
 
