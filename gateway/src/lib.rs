@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod control;
 pub mod error;
+mod front;
 pub mod metrics;
 pub mod middleware;
 pub mod relay;

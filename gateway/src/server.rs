@@ -1,5 +1,5 @@
-//! Start-up: open the store, load and sync keys, build the router, listen (large backlog,
-//! `TCP_NODELAY`), run the reaper, shut down gracefully.
+//! Start-up: open the store, load and sync keys, build the router, listen (large backlog),
+//! serve through the front (`front.rs`), run the reaper, shut down gracefully.
 
 use crate::config::time::{now_unix, parse_expiry};
 use crate::config::GatewayConfig;
@@ -10,7 +10,6 @@ use crate::secret::{hash_token, hint};
 use crate::state::AppState;
 use crate::store::{KeyRecord, StoreSpec};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -71,8 +70,15 @@ impl Gateway {
     }
 }
 
-/// The router over a state.
+/// The router over a state, observed (request ids, metrics, access log): for embedding the
+/// gateway in another axum application. The binary serves the same endpoints through its own
+/// front (see `front.rs`), which observes every request itself.
 pub fn app(st: Arc<AppState>) -> Router {
+    routes(st.clone()).layer(axum::middleware::from_fn_with_state(st, observe))
+}
+
+/// Every endpoint, unobserved.
+fn routes(st: Arc<AppState>) -> Router {
     let admin_routes = Router::new()
         .route("/admin/keys", post(admin::create).get(admin::list))
         .route(
@@ -99,7 +105,6 @@ pub fn app(st: Arc<AppState>) -> Router {
         // fallback rather than a `/v1/{*rest}` route, axum does not collect a path parameter the
         // handler never reads.
         .fallback(openai::handle)
-        .layer(axum::middleware::from_fn_with_state(st.clone(), observe))
         .with_state(st)
 }
 
@@ -194,18 +199,16 @@ pub async fn serve_state(
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let router = app(state.clone());
-    let server = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let router = routes(state.clone());
+    let server = tokio::spawn(crate::front::serve(
+        listener,
+        state.clone(),
+        router,
+        async move {
+            let _ = rx.await;
+        },
+    ));
     let reaper_state = state.clone();
     let reaper = tokio::spawn(async move {
         let mut tick = tokio::time::interval(reaper_state.reap_period());

@@ -5,4 +5,4 @@ mod admin_auth;
 mod observe;
 
 pub use admin_auth::{admin_auth, AdminRole};
-pub use observe::{observe, RequestId};
+pub use observe::{observe, observed, RequestId};

@@ -41,8 +41,18 @@ pub fn route_label(path: &str) -> &'static str {
     }
 }
 
-/// The layer.
-pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Next) -> Response {
+/// The layer (for the router served on its own, see [`crate::server::app`]).
+pub async fn observe(State(st): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    observed(&st, req, |req| next.run(req)).await
+}
+
+/// Observe one request served by `inner`: the request id in, the same id out, metrics, the
+/// access-log line.
+pub async fn observed<F, Fut>(st: &AppState, mut req: Request, inner: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: std::future::Future<Output = Response>,
+{
     let started = Instant::now();
     let id = req
         .headers()
@@ -58,7 +68,7 @@ pub async fn observe(State(st): State<Arc<AppState>>, mut req: Request, next: Ne
     let method = req.method().clone();
     req.extensions_mut().insert(RequestId(id.clone()));
     st.metrics.in_flight_add(1);
-    let mut resp = next.run(req).await;
+    let mut resp = inner(req).await;
     st.metrics.in_flight_add(-1);
     if let Ok(v) = HeaderValue::from_str(&id) {
         resp.headers_mut().insert("x-request-id", v);

@@ -207,10 +207,14 @@ async fn bench(o: Opts) {
     // 1. Added latency at concurrency 1.
     let mut p50 = vec![Vec::new(); targets.len()];
     let mut p99 = vec![Vec::new(); targets.len()];
+    let mut switches = vec![Vec::new(); targets.len()];
     for _ in 0..o.rounds {
         let mut base = (0.0, 0.0);
         for (i, t) in targets.iter().enumerate() {
+            let before = t.pid.map(load::ctx_switches).unwrap_or(0);
             let mut r = load::run(t, 1, o.round, body.clone(), vec![]).await;
+            let used = t.pid.map(load::ctx_switches).unwrap_or(0) - before;
+            switches[i].push(used as f64 / r.ok.max(1) as f64);
             let (a, b) = (
                 pct(&mut r.lat_us, 0.5) as f64,
                 pct(&mut r.lat_us, 0.99) as f64,
@@ -223,13 +227,20 @@ async fn bench(o: Opts) {
         }
     }
     println!("## Added latency at c=1 (median of per-round deltas vs direct, µs)\n");
-    println!("| target | added p50 | added p99 |\n|---|---|---|");
-    for (i, t) in targets.iter().enumerate().skip(1) {
+    println!("| target | added p50 | added p99 | context switches/request |\n|---|---|---|---|");
+    for (i, t) in targets.iter().enumerate() {
+        let (a, b) = if i == 0 {
+            ("(reference)".to_owned(), "(reference)".to_owned())
+        } else {
+            (
+                format!("{:.0}", median(p50[i].clone())),
+                format!("{:.0}", median(p99[i].clone())),
+            )
+        };
         println!(
-            "| {} | {:.0} | {:.0} |",
+            "| {} | {a} | {b} | {:.2} |",
             t.name,
-            median(p50[i].clone()),
-            median(p99[i].clone())
+            median(switches[i].clone())
         );
     }
 
