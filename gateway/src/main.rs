@@ -2,6 +2,9 @@
 
 use clap::Parser;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = ditto_gateway::cli::Cli::parse();
     let rt = match tokio::runtime::Builder::new_multi_thread()
