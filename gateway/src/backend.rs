@@ -15,24 +15,51 @@ pub type UpstreamClient = hyper_util::client::legacy::Client<
     http_body_util::Full<bytes::Bytes>,
 >;
 
-/// A pooled keep-alive client with `TCP_NODELAY` and a connect timeout.
-fn upstream_client(connect_timeout: Duration) -> Result<UpstreamClient, String> {
-    let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
-    http.set_nodelay(true);
-    http.set_connect_timeout(Some(connect_timeout));
-    http.enforce_http(false);
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| format!("cannot load the system's TLS root certificates: {e}"))?
-        .https_or_http()
-        .enable_http1()
-        .wrap_connector(http);
-    Ok(
-        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(1024)
-            .build(https),
-    )
+type Connector = hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>;
+
+/// Pooled keep-alive upstream clients (`TCP_NODELAY`, connect timeout, HTTP/1.1, TLS by
+/// rustls), one per request thread: an upstream connection is driven by the event loop of the
+/// thread that opened it, so a pool shared between threads would hand requests to connections
+/// another thread drives (two extra thread hops per request).
+pub struct UpstreamPools {
+    connector: Connector,
+    per_thread: thread_local::ThreadLocal<UpstreamClient>,
+}
+
+impl std::fmt::Debug for UpstreamPools {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpstreamPools").finish_non_exhaustive()
+    }
+}
+
+impl UpstreamPools {
+    /// The TLS roots are loaded once, here.
+    fn new(connect_timeout: Duration) -> Result<Self, String> {
+        let mut http = hyper_util::client::legacy::connect::HttpConnector::new();
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(connect_timeout));
+        http.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| format!("cannot load the system's TLS root certificates: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Ok(UpstreamPools {
+            connector,
+            per_thread: thread_local::ThreadLocal::new(),
+        })
+    }
+
+    /// The calling thread's client.
+    pub fn get(&self) -> &UpstreamClient {
+        self.per_thread.get_or(|| {
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .pool_idle_timeout(Duration::from_secs(90))
+                .pool_max_idle_per_host(1024)
+                .build(self.connector.clone())
+        })
+    }
 }
 
 /// How a backend is reached.
@@ -49,8 +76,8 @@ pub enum BackendKind {
         origin: Option<(axum::http::uri::Scheme, axum::http::uri::Authority)>,
         /// Injected query parameters, encoded once (`a=1&b=2`).
         extra_query: Option<String>,
-        /// Pooled keep-alive client (TCP_NODELAY, HTTP/1.1, TLS by rustls).
-        client: Box<UpstreamClient>,
+        /// Pooled keep-alive clients, one per request thread.
+        client: Box<UpstreamPools>,
         /// A core OpenAI-compatible client against the same base URL with the same injected
         /// headers and query, for endpoints the gateway translates itself (`/v1/ui/chat`).
         ditto: Ditto,
@@ -134,7 +161,7 @@ impl Backend {
                         .join("&")
                 }),
                 client: Box::new(
-                    upstream_client(timeouts.connect)
+                    UpstreamPools::new(timeouts.connect)
                         .map_err(|e| format!("backends.{}: {e}", c.name))?,
                 ),
                 ditto: core_client(c, ProviderKind::OpenaiCompatible, timeouts)?,

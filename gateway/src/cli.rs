@@ -43,6 +43,9 @@ pub struct Cli {
     /// Requests in flight before 429.
     #[arg(long, value_name = "N")]
     pub max_in_flight: Option<usize>,
+    /// Request threads (default: one per available core).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
     /// A subcommand.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -105,6 +108,9 @@ pub async fn run(cli: Cli) -> i32 {
     }
     if let Some(v) = cli.max_in_flight {
         cfg.server.max_in_flight = Some(v.max(1));
+    }
+    if let Some(v) = cli.workers {
+        cfg.server.workers = Some(v.clamp(1, 1024));
     }
     let log_format = cli
         .log_format
@@ -223,5 +229,6 @@ pub async fn run(cli: Cli) -> i32 {
     shutdown.await;
     tracing::info!("shutting down");
     gw.shutdown().await;
+    crate::middleware::access_log::flush();
     0
 }

@@ -7,7 +7,9 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let cli = ditto_gateway::cli::Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
+    // This runtime only accepts connections, reaps reservations and waits for signals: the
+    // requests are served by the request threads (see `server.workers`).
+    let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -16,6 +16,11 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// Default requests in flight before 429.
 pub const DEFAULT_MAX_IN_FLIGHT: usize = 4096;
 
+/// One request thread per available core.
+pub fn default_workers() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
 /// Shared state.
 #[derive(Debug)]
 pub struct AppState {
@@ -37,6 +42,8 @@ pub struct AppState {
     pub read_only_hash: Option<String>,
     /// Output tokens reserved when a request does not cap its output.
     pub default_output_reserve: u64,
+    /// Request threads (`server.workers`; default: one per available core).
+    pub workers: usize,
 }
 
 impl AppState {
@@ -72,6 +79,7 @@ impl AppState {
                 .as_deref()
                 .map(hash_token),
             default_output_reserve: config.budgets.default_output_reserve.unwrap_or(4096),
+            workers: config.server.workers.unwrap_or_else(default_workers),
         })
     }
 

@@ -43,6 +43,9 @@ pub struct ServerConfig {
     pub read_only_admin_token: Option<String>,
     /// `json` or `text` (default `text`).
     pub log_format: Option<String>,
+    /// Request threads, each serving its share of the connections on its own event loop
+    /// (default: one per available core).
+    pub workers: Option<usize>,
 }
 
 /// Timeouts of one backend, in milliseconds.

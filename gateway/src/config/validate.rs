@@ -63,6 +63,11 @@ pub fn validate(c: &GatewayConfig) -> Result<(), String> {
     if c.server.max_body_bytes == Some(0) {
         return Err("server.max_body_bytes: must be at least 1".into());
     }
+    if let Some(w) = c.server.workers {
+        if !(1..=1024).contains(&w) {
+            return Err(format!("server.workers: expected 1 to 1024, got {w}"));
+        }
+    }
     if c.server.max_in_flight == Some(0) {
         return Err("server.max_in_flight: must be at least 1".into());
     }

@@ -237,7 +237,7 @@ pub async fn passthrough(st: Arc<AppState>, p: Prepared) -> Result<Response, Api
     *request.method_mut() = p.method.clone();
     *request.uri_mut() = uri;
     *request.headers_mut() = headers;
-    let send = client.request(request);
+    let send = client.get().request(request);
     let first_byte = timeouts.first_byte.min(timeouts.total);
     let backend_name = p.backend.name.clone();
     let result = tokio::time::timeout(first_byte, send).await;

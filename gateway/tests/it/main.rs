@@ -7,6 +7,7 @@ mod config;
 mod crash;
 mod ditto_stream;
 mod faults;
+mod front;
 mod passthrough;
 mod routing;
 mod translate;

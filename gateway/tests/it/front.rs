@@ -1,0 +1,96 @@
+//! The front: connections spread over several request threads, graceful shutdown that lets a
+//! stream in flight finish, `server.workers` validation.
+
+use crate::common::*;
+use ditto_gateway::config::parse_str;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+#[tokio::test]
+async fn many_connections_over_three_request_threads() {
+    let env = setup(&format!("server: {{ workers: 3 }}\n{MINIMAL}")).await;
+    assert_eq!(env.gw.state.workers, 3);
+    // One client per connection: 12 connections, 3 requests each, all at once.
+    let mut tasks = Vec::new();
+    for c in 0..12 {
+        let url = env.url("/v1/chat/completions");
+        tasks.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut tokens = 0;
+            for i in 0..3 {
+                let v: Value = http
+                    .post(&url)
+                    .bearer_auth(KEY)
+                    .json(&chat("gpt-4o-mini", &format!("connection {c} request {i}")))
+                    .send()
+                    .await
+                    .unwrap()
+                    .error_for_status()
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                tokens += v["usage"]["total_tokens"].as_u64().unwrap();
+            }
+            tokens
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert_eq!(env.mock.requests().len(), 36);
+    assert_eq!(env.spent("team-a").await.0, total);
+}
+
+#[tokio::test]
+async fn shutdown_lets_a_stream_in_flight_finish_and_stops_accepting() {
+    let env = setup(&format!("server: {{ workers: 2 }}\n{MINIMAL}")).await;
+    let mut body = chat("gpt-4o-mini", "one two three");
+    body["stream"] = json!(true);
+    let r = env
+        .http
+        .post(env.url("/v1/chat/completions"))
+        .bearer_auth(KEY)
+        .header("x-mock-chunk-delay-ms", "150")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut s = r.bytes_stream();
+    let mut text = String::from_utf8(s.next().await.unwrap().unwrap().to_vec()).unwrap();
+    let url = env.url("/health");
+    let Env {
+        gw,
+        http,
+        mock: _mock,
+    } = env;
+    let stopping = tokio::spawn(gw.shutdown());
+    while let Some(chunk) = s.next().await {
+        text.push_str(&String::from_utf8_lossy(&chunk.unwrap()));
+    }
+    assert!(text.trim_end().ends_with("data: [DONE]"), "{text}");
+    tokio::time::timeout(Duration::from_secs(10), stopping)
+        .await
+        .expect("shutdown finishes once the stream is done")
+        .unwrap();
+    assert!(
+        http.get(url).send().await.is_err(),
+        "no new connections after shutdown"
+    );
+}
+
+#[test]
+fn workers_must_be_between_1_and_1024() {
+    let yaml = |workers: &str| {
+        format!("server: {{ workers: {workers} }}\n{MINIMAL}")
+            .replace("{MOCK}", "http://127.0.0.1:9/v1")
+    };
+    for bad in ["0", "1025"] {
+        let e = parse_str(&yaml(bad), false, &env_map()).unwrap_err().0;
+        assert!(e.contains("server.workers"), "{e}");
+    }
+    assert!(parse_str(&yaml("8"), false, &env_map()).is_ok());
+}
