@@ -1,6 +1,7 @@
 //! Persistence of keys, budgets and reservations behind one [`Store`] trait: an in-memory
 //! store and an embedded SQLite store (the default). Calls are short and synchronous.
 
+mod checkpoint;
 mod memory;
 mod sqlite;
 

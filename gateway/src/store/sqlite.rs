@@ -1,6 +1,7 @@
 //! The embedded SQLite store (WAL). A key's ledger and its reservations change in one
 //! transaction, so a crash at any point loses nothing that was settled.
 
+use super::checkpoint::Checkpointer;
 use super::{KeyRecord, Reservation, Store, StoreError, StoreResult};
 use rusqlite::{params, Connection};
 use std::sync::Mutex;
@@ -9,6 +10,8 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Checkpoints the WAL off the request threads (automatic checkpoints are off).
+    _checkpointer: Checkpointer,
 }
 
 fn err(e: rusqlite::Error) -> StoreError {
@@ -54,9 +57,12 @@ impl SqliteStore {
             .map_err(err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(err)?;
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            _checkpointer: Checkpointer::start(path)?,
         })
     }
 

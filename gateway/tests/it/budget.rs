@@ -139,3 +139,45 @@ router: { default_backends: [{ backend: up }] }
     let env2 = setup_with_store(yaml, StoreSpec::Sqlite(db)).await;
     assert_eq!(env2.spent("k").await, (used, 0));
 }
+
+/// Budget commits never checkpoint the WAL themselves (that stalls the request thread): the
+/// store's own thread copies the pages into the database file, even for a few commits that are
+/// far below SQLite's automatic threshold (1000 pages).
+#[test]
+fn the_wal_is_checkpointed_off_the_request_path() {
+    use ditto_gateway::store::Reservation;
+    let db = temp_db("checkpoint");
+    let store = SqliteStore::open(&db).unwrap();
+    let size = || std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    let before = size();
+    for i in 0..60 {
+        let id = format!("r{i}");
+        store
+            .add_reservation(&Reservation {
+                id: id.clone(),
+                key_id: "k".into(),
+                tokens: 10,
+                created_at: 0,
+            })
+            .unwrap();
+        if i % 2 == 0 {
+            store.release(&id).unwrap();
+        }
+    }
+    // 30 reservations left, in the WAL until a checkpoint copies them over.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while size() <= before && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(size() > before, "database file still {} bytes", size());
+    assert_eq!(store.reservations().unwrap().len(), 30);
+    drop(store);
+    assert_eq!(
+        SqliteStore::open(&db)
+            .unwrap()
+            .reservations()
+            .unwrap()
+            .len(),
+        30
+    );
+}
