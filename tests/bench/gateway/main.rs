@@ -2,7 +2,8 @@
 //! rounds so every figure is a ratio measured within one run. See docs/benchmarks.md.
 //!
 //! `cargo bench -p ditto-gateway --bench gateway -- [--round-ms N] [--rounds N] [--streams N]
-//! [--callgrind | --only-callgrind | --only-latency] [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
+//! [--latency-rounds N] [--latency-round-ms N] [--callgrind | --only-callgrind | --only-latency]
+//! [--peers]`. Internal modes: `serve-mock`, `serve-floor UPSTREAM`.
 
 mod load;
 mod peers;
@@ -44,6 +45,8 @@ fn spawn(cmd: &mut Command) -> (Proc, String) {
 struct Opts {
     round: Duration,
     rounds: usize,
+    latency_round: Duration,
+    latency_rounds: usize,
     streams: usize,
     callgrind: bool,
     only_callgrind: bool,
@@ -63,6 +66,8 @@ fn opts() -> Opts {
     Opts {
         round: Duration::from_millis(val("--round-ms", 700).clamp(100, 10_000)),
         rounds: val("--rounds", 5).clamp(1, 50) as usize,
+        latency_round: Duration::from_millis(val("--latency-round-ms", 200).clamp(50, 10_000)),
+        latency_rounds: val("--latency-rounds", 25).clamp(1, 200) as usize,
         streams: val("--streams", 1000).clamp(1, 5000) as usize,
         callgrind: args
             .iter()
@@ -208,11 +213,11 @@ async fn bench(o: Opts) {
     let mut p50 = vec![Vec::new(); targets.len()];
     let mut p99 = vec![Vec::new(); targets.len()];
     let mut switches = vec![Vec::new(); targets.len()];
-    for _ in 0..o.rounds {
+    for _ in 0..o.latency_rounds {
         let mut base = (0.0, 0.0);
         for (i, t) in targets.iter().enumerate() {
             let before = t.pid.map(load::ctx_switches).unwrap_or(0);
-            let mut r = load::run(t, 1, o.round, body.clone(), vec![]).await;
+            let mut r = load::run(t, 1, o.latency_round, body.clone(), vec![]).await;
             let used = t.pid.map(load::ctx_switches).unwrap_or(0) - before;
             switches[i].push(used as f64 / r.ok.max(1) as f64);
             let (a, b) = (
@@ -226,7 +231,11 @@ async fn bench(o: Opts) {
             p99[i].push(b - base.1);
         }
     }
-    println!("## Added latency at c=1 (median of per-round deltas vs direct, µs)\n");
+    println!(
+        "## Added latency at c=1 (median of per-round deltas vs direct over {} rounds of {} ms, µs)\n",
+        o.latency_rounds,
+        o.latency_round.as_millis()
+    );
     println!("| target | added p50 | added p99 | context switches/request |\n|---|---|---|---|");
     for (i, t) in targets.iter().enumerate() {
         let (a, b) = if i == 0 {
