@@ -99,6 +99,21 @@ impl Env {
             .unwrap()
     }
 
+    /// A streaming chat completion of `text` (model gpt-4o-mini, key `KEY`) with one `x-mock-*`
+    /// header shaping the upstream's stream (delay between chunks, a reset, ...).
+    pub async fn stream_chat(&self, text: &str, mock_header: (&str, &str)) -> reqwest::Response {
+        let mut body = chat("gpt-4o-mini", text);
+        body["stream"] = serde_json::json!(true);
+        self.http
+            .post(self.url("/v1/chat/completions"))
+            .bearer_auth(KEY)
+            .header(mock_header.0, mock_header.1)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// POST `body` as-is (e.g. malformed JSON) with `content-type: application/json`.
     pub async fn post_raw(&self, path: &str, key: &str, body: &'static str) -> reqwest::Response {
         self.http

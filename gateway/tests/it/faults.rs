@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use futures_util::StreamExt;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::{Duration, Instant};
 
 const BUDGETED: &str = r#"
@@ -61,18 +61,13 @@ async fn upstream_500_is_relayed_and_not_charged() {
 #[tokio::test]
 async fn reset_mid_stream_ends_the_client_stream() {
     let env = setup(BUDGETED).await;
-    let mut body = chat("gpt-4o-mini", "one two three four five six");
-    body["stream"] = json!(true);
     let start = Instant::now();
     let r = env
-        .http
-        .post(env.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-mock-reset-after-chunks", "2")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .stream_chat(
+            "one two three four five six",
+            ("x-mock-reset-after-chunks", "2"),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let mut s = r.bytes_stream();
     let mut saw_error = false;
@@ -119,18 +114,10 @@ async fn first_byte_timeout_gives_504() {
 #[tokio::test]
 async fn total_timeout_cuts_a_stalled_stream() {
     let env = setup(BUDGETED).await;
-    let mut body = chat("gpt-4o-mini", "a b c d e f");
-    body["stream"] = json!(true);
     let start = Instant::now();
     let r = env
-        .http
-        .post(env.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-mock-chunk-delay-ms", "1000")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .stream_chat("a b c d e f", ("x-mock-chunk-delay-ms", "1000"))
+        .await;
     let mut s = r.bytes_stream();
     let mut broke = false;
     while let Some(item) = s.next().await {

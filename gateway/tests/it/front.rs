@@ -4,7 +4,7 @@
 use crate::common::*;
 use ditto_gateway::config::parse_str;
 use futures_util::StreamExt;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::time::Duration;
 
 #[tokio::test]
@@ -47,17 +47,9 @@ async fn many_connections_over_three_request_threads() {
 #[tokio::test]
 async fn shutdown_lets_a_stream_in_flight_finish_and_stops_accepting() {
     let env = setup(&format!("server: {{ workers: 2 }}\n{MINIMAL}")).await;
-    let mut body = chat("gpt-4o-mini", "one two three");
-    body["stream"] = json!(true);
     let r = env
-        .http
-        .post(env.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-mock-chunk-delay-ms", "150")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .stream_chat("one two three", ("x-mock-chunk-delay-ms", "150"))
+        .await;
     assert_eq!(r.status(), 200);
     let mut s = r.bytes_stream();
     let mut text = String::from_utf8(s.next().await.unwrap().unwrap().to_vec()).unwrap();

@@ -142,18 +142,10 @@ async fn stream_usage_is_requested_settled_and_hidden() {
 #[tokio::test]
 async fn streaming_is_not_buffered() {
     let env = setup(MINIMAL).await;
-    let mut body = chat("gpt-4o-mini", "slow words here");
-    body["stream"] = json!(true);
     let start = Instant::now();
     let r = env
-        .http
-        .post(env.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-mock-chunk-delay-ms", "1000")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .stream_chat("slow words here", ("x-mock-chunk-delay-ms", "1000"))
+        .await;
     let mut s = r.bytes_stream();
     let first = s.next().await.unwrap().unwrap();
     let first_at = start.elapsed();
@@ -255,17 +247,9 @@ async fn global_max_in_flight_gives_429() {
 #[tokio::test]
 async fn client_disconnect_cancels_upstream_and_settles() {
     let env = setup(MINIMAL).await;
-    let mut body = chat("gpt-4o-mini", "a b c d e f g h");
-    body["stream"] = json!(true);
     let r = env
-        .http
-        .post(env.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-mock-chunk-delay-ms", "300")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+        .stream_chat("a b c d e f g h", ("x-mock-chunk-delay-ms", "300"))
+        .await;
     let mut s = r.bytes_stream();
     let _ = s.next().await.unwrap().unwrap();
     drop(s);
