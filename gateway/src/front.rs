@@ -58,13 +58,15 @@ async fn connection(
     stream: tokio::net::TcpStream,
     mut closing: watch::Receiver<bool>,
 ) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(st.header_read_timeout);
     let service = hyper::service::service_fn(move |req| {
         let st = st.clone();
         let router = router.clone();
         async move { Ok::<_, Infallible>(dispatch(st, router, req).await) }
     });
-    let conn =
-        hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let conn = http.serve_connection(TokioIo::new(stream), service);
     tokio::pin!(conn);
     tokio::select! {
         _ = conn.as_mut() => return,

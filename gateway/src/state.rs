@@ -44,6 +44,8 @@ pub struct AppState {
     pub default_output_reserve: u64,
     /// Request threads (`server.workers`; default: one per available core).
     pub workers: usize,
+    /// Longest wait for a complete request head (`server.header_read_timeout_ms`).
+    pub header_read_timeout: Duration,
 }
 
 impl AppState {
@@ -80,6 +82,9 @@ impl AppState {
                 .map(hash_token),
             default_output_reserve: config.budgets.default_output_reserve.unwrap_or(4096),
             workers: config.server.workers.unwrap_or_else(default_workers),
+            header_read_timeout: Duration::from_millis(
+                config.server.header_read_timeout_ms.unwrap_or(30_000),
+            ),
         })
     }
 

@@ -46,6 +46,10 @@ pub struct ServerConfig {
     /// Request threads, each serving its share of the connections on its own event loop
     /// (default: one per available core).
     pub workers: Option<usize>,
+    /// A connection that does not send a complete request head within this long (counted from
+    /// when the gateway starts waiting for one, so it is also the idle keep-alive limit) is
+    /// closed (default 30 000; slow-header clients cannot hold connections open).
+    pub header_read_timeout_ms: Option<u64>,
 }
 
 /// Timeouts of one backend, in milliseconds.

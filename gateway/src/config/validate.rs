@@ -68,6 +68,9 @@ pub fn validate(c: &GatewayConfig) -> Result<(), String> {
             return Err(format!("server.workers: expected 1 to 1024, got {w}"));
         }
     }
+    if c.server.header_read_timeout_ms == Some(0) {
+        return Err("server.header_read_timeout_ms: must be at least 1".into());
+    }
     if c.server.max_in_flight == Some(0) {
         return Err("server.max_in_flight: must be at least 1".into());
     }

@@ -86,3 +86,32 @@ fn workers_must_be_between_1_and_1024() {
     }
     assert!(parse_str(&yaml("8"), false, &env_map()).is_ok());
 }
+
+/// A client that never finishes its request head is disconnected after
+/// `server.header_read_timeout_ms`; a normal client on another connection is unaffected.
+#[tokio::test]
+async fn slow_request_heads_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = setup(&format!(
+        "server: {{ header_read_timeout_ms: 300 }}\n{MINIMAL}"
+    ))
+    .await;
+    let mut slow = tokio::net::TcpStream::connect(env.gw.addr).await.unwrap();
+    slow.write_all(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "the connection was not closed");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(250) && waited < Duration::from_secs(3),
+        "closed after {waited:?}"
+    );
+    let r = env
+        .post("/v1/chat/completions", KEY, &chat("gpt-4o-mini", "hi"))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(env.mock.requests().len() == 1);
+}
