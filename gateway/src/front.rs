@@ -25,7 +25,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 /// Paths the router serves; every other path is the OpenAI surface (the router's own
 /// fallback would send it there too).
-fn for_router(path: &str) -> bool {
+pub(crate) fn for_router(path: &str) -> bool {
     matches!(path, "/health" | "/ready" | "/metrics")
         || path.starts_with("/admin/")
         || path.starts_with("/key/")

@@ -77,29 +77,42 @@ pub fn app(st: Arc<AppState>) -> Router {
     routes(st.clone()).layer(axum::middleware::from_fn_with_state(st, observe))
 }
 
+/// A path the router serves itself; the front must send it here (checked in debug builds,
+/// so a new endpoint outside `front::for_router`'s prefixes fails every test at start-up).
+fn own(path: &'static str) -> &'static str {
+    debug_assert!(
+        crate::front::for_router(path),
+        "{path} is not routed to the router by the front"
+    );
+    path
+}
+
 /// Every endpoint, unobserved.
 fn routes(st: Arc<AppState>) -> Router {
     let admin_routes = Router::new()
-        .route("/admin/keys", post(admin::create).get(admin::list))
+        .route(own("/admin/keys"), post(admin::create).get(admin::list))
         .route(
-            "/admin/keys/{id}",
+            own("/admin/keys/{id}"),
             get(admin::get).patch(admin::update).delete(admin::delete),
         )
-        .route("/admin/keys/{id}/regenerate", post(admin::regenerate))
-        .route("/admin/keys/{id}/reset-budget", post(admin::reset_budget))
-        .route("/admin/usage", get(admin::usage))
-        .route("/key/generate", post(litellm::generate))
-        .route("/key/info", get(litellm::key_info))
-        .route("/key/list", get(litellm::list))
-        .route("/key/update", post(litellm::update))
-        .route("/key/delete", post(litellm::delete))
-        .route("/key/regenerate", post(litellm::regenerate))
-        .route("/key/{key}/regenerate", post(litellm::regenerate_path))
+        .route(own("/admin/keys/{id}/regenerate"), post(admin::regenerate))
+        .route(
+            own("/admin/keys/{id}/reset-budget"),
+            post(admin::reset_budget),
+        )
+        .route(own("/admin/usage"), get(admin::usage))
+        .route(own("/key/generate"), post(litellm::generate))
+        .route(own("/key/info"), get(litellm::key_info))
+        .route(own("/key/list"), get(litellm::list))
+        .route(own("/key/update"), post(litellm::update))
+        .route(own("/key/delete"), post(litellm::delete))
+        .route(own("/key/regenerate"), post(litellm::regenerate))
+        .route(own("/key/{key}/regenerate"), post(litellm::regenerate_path))
         .route_layer(axum::middleware::from_fn_with_state(st.clone(), admin_auth));
     Router::new()
-        .route("/health", get(ops::health))
-        .route("/ready", get(ops::ready))
-        .route("/metrics", get(ops::metrics))
+        .route(own("/health"), get(ops::health))
+        .route(own("/ready"), get(ops::ready))
+        .route(own("/metrics"), get(ops::metrics))
         .merge(admin_routes)
         // Everything else (`/v1/*` and the same paths without `/v1`) is the OpenAI surface. As the
         // fallback rather than a `/v1/{*rest}` route, axum does not collect a path parameter the
@@ -228,4 +241,14 @@ pub async fn serve_state(
         server,
         reaper,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "is not routed to the router by the front")]
+    fn an_own_route_outside_the_fronts_prefixes_is_caught() {
+        let _ = super::own("/v1/internal");
+    }
 }
