@@ -115,3 +115,46 @@ async fn slow_request_heads_are_cut_off() {
     assert_eq!(r.status(), 200);
     assert!(env.mock.requests().len() == 1);
 }
+
+/// `server::app` (for embedding in another axum application) serves the same endpoints,
+/// observed: request ids in and out, the OpenAI surface through its fallback.
+#[tokio::test]
+async fn the_embeddable_router_serves_and_observes() {
+    use axum::body::Body;
+    use tower_service::Service;
+    let env = setup(MINIMAL).await;
+    let mut app = ditto_gateway::server::app(env.gw.state.clone());
+    let health = app
+        .call(
+            axum::http::Request::get("/health")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(health.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .starts_with("req_"));
+    let body = serde_json::to_vec(&chat("gpt-4o-mini", "embedded")).unwrap();
+    let chat = app
+        .call(
+            axum::http::Request::post("/v1/chat/completions")
+                .header("authorization", format!("Bearer {KEY}"))
+                .header("content-type", "application/json")
+                .header("x-request-id", "embedded-1")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(chat.status(), 200);
+    assert_eq!(chat.headers()["x-request-id"], "embedded-1");
+    let bytes = axum::body::to_bytes(chat.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert!(v["usage"]["total_tokens"].as_u64().unwrap() > 0);
+    assert_eq!(env.mock.requests().len(), 1);
+}
