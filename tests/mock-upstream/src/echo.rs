@@ -4,6 +4,17 @@
 /// The reply used when there is nothing to echo (and for model `mock-lorem`).
 pub(crate) const PANGRAM: &str = "The quick brown fox jumps over the lazy dog.";
 
+/// The echo reply: `echo: <text>` for the first non-empty text of `user_texts` (the user turns,
+/// newest first), or the pangram for `mock-lorem` and when there is none.
+pub(crate) fn echo_reply(model: &str, mut user_texts: impl Iterator<Item = String>) -> String {
+    if model == crate::openai::chat::LOREM_MODEL {
+        return PANGRAM.to_owned();
+    }
+    user_texts
+        .find(|t| !t.is_empty())
+        .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
+}
+
 /// Number of whitespace-separated words (the mock's "tokens").
 pub(crate) fn word_count(text: &str) -> u64 {
     text.split_whitespace().count() as u64
@@ -76,6 +87,19 @@ pub(crate) fn byte_pieces(text: &str, max_bytes: usize) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn echo_reply_takes_the_newest_non_empty_user_text() {
+        let texts = |v: &[&str]| {
+            v.iter()
+                .map(|t| t.to_string())
+                .collect::<Vec<_>>()
+                .into_iter()
+        };
+        assert_eq!(echo_reply("m", texts(&["", "hi", "old"])), "echo: hi");
+        assert_eq!(echo_reply("m", texts(&["", ""])), PANGRAM);
+        assert_eq!(echo_reply("mock-lorem", texts(&["hi"])), PANGRAM);
+    }
 
     #[test]
     fn pieces_concatenate_back() {

@@ -4,8 +4,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::echo::{limit_words, word_count, word_pieces, PANGRAM};
-use crate::openai::chat::{message_text, tool_trigger, LOREM_MODEL};
+use crate::echo::{limit_words, word_count, word_pieces};
+use crate::openai::chat::{message_text, tool_trigger};
 use crate::plan::Segment;
 use crate::reply::Reply;
 
@@ -168,17 +168,14 @@ fn plan(request: &Value, messages: &[Value], id: u64) -> Plan {
                 (tools(vec![(name, arguments)], id), tokens)
             }
             None => {
-                let full = if model == LOREM_MODEL {
-                    PANGRAM.to_owned()
-                } else {
+                let full = crate::echo::echo_reply(
+                    &model,
                     messages
                         .iter()
                         .rev()
                         .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
-                        .map(message_text)
-                        .find(|t| !t.is_empty())
-                        .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
-                };
+                        .map(message_text),
+                );
                 let (text, cut) =
                     limit_words(&full, request.get("max_tokens").and_then(Value::as_u64));
                 let tokens = word_count(&text);

@@ -7,8 +7,8 @@ use axum::http::{Method, StatusCode};
 use bytes::Bytes;
 use serde_json::{json, Value};
 
-use crate::echo::{limit_words, word_count, word_pieces, PANGRAM};
-use crate::openai::chat::{tool_trigger, LOREM_MODEL};
+use crate::echo::{limit_words, word_count, word_pieces};
+use crate::openai::chat::tool_trigger;
 use crate::openai::embeddings::embed;
 use crate::reply::Reply;
 
@@ -261,17 +261,14 @@ fn converse(model: &str, request: &Value, stream: bool) -> Reply {
         events.push(json!({"metadata": {"usage": usage, "metrics": {"latencyMs": 1}}}));
         return stream_reply(StatusCode::OK, &events);
     }
-    let full = if model == LOREM_MODEL {
-        PANGRAM.to_owned()
-    } else {
+    let full = crate::echo::echo_reply(
+        model,
         messages
             .iter()
             .rev()
             .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
-            .map(block_text)
-            .find(|t| !t.is_empty())
-            .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
-    };
+            .map(block_text),
+    );
     let max = request
         .pointer("/inferenceConfig/maxTokens")
         .and_then(Value::as_u64);

@@ -3,8 +3,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::echo::{limit_words, word_count, word_pieces, PANGRAM};
-use crate::openai::chat::{message_text, tool_trigger, LOREM_MODEL};
+use crate::echo::{limit_words, word_count, word_pieces};
+use crate::openai::chat::{message_text, tool_trigger};
 use crate::openai::embeddings::embed;
 use crate::reply::Reply;
 
@@ -181,17 +181,14 @@ fn chat(request: &Value, id: u64) -> Reply {
         );
         return Reply::sse_named(StatusCode::OK, ev);
     }
-    let full = if model == LOREM_MODEL {
-        PANGRAM.to_owned()
-    } else {
+    let full = crate::echo::echo_reply(
+        model,
         messages
             .iter()
             .rev()
             .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
-            .map(message_text)
-            .find(|t| !t.is_empty())
-            .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
-    };
+            .map(message_text),
+    );
     let (text, cut) = limit_words(&full, request.get("max_tokens").and_then(Value::as_u64));
     let output = word_count(&text);
     let finish = if cut { "MAX_TOKENS" } else { "COMPLETE" };

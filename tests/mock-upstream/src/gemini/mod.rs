@@ -6,8 +6,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::echo::{limit_words, word_count, word_pieces, PANGRAM};
-use crate::openai::chat::{tool_trigger, LOREM_MODEL};
+use crate::echo::{limit_words, word_count, word_pieces};
+use crate::openai::chat::tool_trigger;
 use crate::openai::embeddings::embed;
 use crate::reply::Reply;
 
@@ -221,17 +221,14 @@ fn plan(model: &str, request: &Value, contents: &[Value], id: u64) -> Plan {
             (Answer::Call { name, args }, tokens)
         }
         None => {
-            let full = if model == LOREM_MODEL {
-                PANGRAM.to_owned()
-            } else {
+            let full = crate::echo::echo_reply(
+                model,
                 contents
                     .iter()
                     .rev()
                     .filter(|c| c.get("role").and_then(Value::as_str) != Some("model"))
-                    .map(|c| parts_text(c.get("parts")))
-                    .find(|t| !t.is_empty())
-                    .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
-            };
+                    .map(|c| parts_text(c.get("parts"))),
+            );
             let max = request
                 .pointer("/generationConfig/maxOutputTokens")
                 .and_then(Value::as_u64);

@@ -5,8 +5,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::echo::{limit_words, word_count, word_pieces, PANGRAM};
-use crate::openai::chat::{tool_trigger, CREATED, LOREM_MODEL};
+use crate::echo::{limit_words, word_count, word_pieces};
+use crate::openai::chat::{tool_trigger, CREATED};
 use crate::openai::error;
 use crate::reply::Reply;
 
@@ -119,17 +119,14 @@ fn plan(request: &Value, items: &[Value], id: u64) -> Plan {
             )
         }
         None => {
-            let full = if model == LOREM_MODEL {
-                PANGRAM.to_owned()
-            } else {
+            let full = crate::echo::echo_reply(
+                &model,
                 items
                     .iter()
                     .rev()
                     .filter(|i| i.get("role").and_then(Value::as_str) == Some("user"))
-                    .map(item_text)
-                    .find(|t| !t.is_empty())
-                    .map_or_else(|| PANGRAM.to_owned(), |t| format!("echo: {t}"))
-            };
+                    .map(item_text),
+            );
             let (text, cut) = limit_words(
                 &full,
                 request.get("max_output_tokens").and_then(Value::as_u64),
