@@ -114,6 +114,27 @@ impl Env {
             .unwrap()
     }
 
+    /// `body` (over the 1000-byte limit) to `path` is refused with 413 `request_too_large`, both
+    /// with a content-length and chunked; nothing reaches the upstream.
+    pub async fn assert_oversize_refused(&self, path: &str, body: &Value) {
+        let r = self.post(path, KEY, body).await;
+        assert_eq!(r.status(), 413);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "request_too_large", "{v}");
+        let bytes = serde_json::to_vec(body).unwrap();
+        let chunked = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(bytes)]);
+        let r = self
+            .http
+            .post(self.url(path))
+            .bearer_auth(KEY)
+            .body(reqwest::Body::wrap_stream(chunked))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 413, "chunked bodies are bounded too");
+        assert!(self.mock.requests().is_empty());
+    }
+
     /// POST `body` as-is (e.g. malformed JSON) with `content-type: application/json`.
     pub async fn post_raw(&self, path: &str, key: &str, body: &'static str) -> reqwest::Response {
         self.http
