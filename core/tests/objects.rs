@@ -554,39 +554,43 @@ async fn gemini_gets_its_native_json_schema() {
     assert_eq!(config["responseJsonSchema"], person_schema());
 }
 
-#[tokio::test]
-async fn an_upstream_reset_mid_stream_is_a_connection_error_without_a_final_object() {
+/// An object stream whose upstream fails after 3 chunks (`fault` shapes the step): the error
+/// of `kind`, and no `finish` event (no final object).
+async fn fails_without_a_final_object(
+    id: &str,
+    fault: impl FnOnce(&mut Step),
+    kind: ErrorKind,
+) -> ditto_mock_upstream::MockServer {
     let server = mock().await;
     let ditto = client(&server, &["openai"], &[]);
     let mut step = openai_sse(&["{\"name\":", "\"Ann\",", "\"age\":41}"], "stop");
-    step.reset_after_chunks = Some(3);
-    let (events, err) = collect(
-        &ditto,
-        scripted(&server, "reset", vec![step], who_request()),
-    )
-    .await;
-    let e = err.expect("the reset is an error");
-    assert!(e.kind() == ErrorKind::Connection, "{:?}: {e}", e.kind());
+    fault(&mut step);
+    let (events, err) = collect(&ditto, scripted(&server, id, vec![step], who_request())).await;
+    let e = err.expect("the failure is an error");
+    assert!(e.kind() == kind, "{:?}: {e}", e.kind());
     assert!(!events
         .iter()
         .any(|e| matches!(e, ObjectStreamEvent::Finish { .. })));
+    server
+}
+
+#[tokio::test]
+async fn an_upstream_reset_mid_stream_is_a_connection_error_without_a_final_object() {
+    let server = fails_without_a_final_object(
+        "reset",
+        |s| s.reset_after_chunks = Some(3),
+        ErrorKind::Connection,
+    )
+    .await;
     assert_eq!(server.stats().streams_reset, 1);
 }
 
 #[tokio::test]
 async fn a_stream_truncated_without_a_finish_is_a_stream_error_without_a_final_object() {
-    let server = mock().await;
-    let ditto = client(&server, &["openai"], &[]);
-    let mut step = openai_sse(&["{\"name\":", "\"Ann\",", "\"age\":41}"], "stop");
-    step.truncate_after_chunks = Some(3);
-    let (events, err) = collect(
-        &ditto,
-        scripted(&server, "trunc", vec![step], who_request()),
+    fails_without_a_final_object(
+        "trunc",
+        |s| s.truncate_after_chunks = Some(3),
+        ErrorKind::Stream,
     )
     .await;
-    let e = err.expect("a truncated stream is an error");
-    assert!(e.kind() == ErrorKind::Stream, "{:?}: {e}", e.kind());
-    assert!(!events
-        .iter()
-        .any(|e| matches!(e, ObjectStreamEvent::Finish { .. })));
 }
