@@ -35,6 +35,16 @@ pub struct PyAsyncDitto {
     hooks_loop: Arc<HostLoop>,
 }
 
+impl PyAsyncDitto {
+    /// Every call starts here: refuse a forked child, and run the client's host hooks (cache
+    /// stores, span sinks) on the caller's event loop.
+    fn enter(&self, py: Python<'_>) -> PyResult<()> {
+        check_same_process(self.pid)?;
+        self.hooks_loop.follow(py);
+        Ok(())
+    }
+}
+
 #[pymethods]
 impl PyAsyncDitto {
     #[new]
@@ -100,8 +110,7 @@ impl PyAsyncDitto {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let request = text_request("generate_text", kwargs)?;
             let client = self.inner.clone();
             let Some(call) = agent_call(kwargs, &HostLoop::caller(py))? else {
@@ -128,8 +137,7 @@ impl PyAsyncDitto {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyAsyncTextStream> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let request = text_request("stream_text", kwargs)?;
             let client = self.inner.clone();
             let host_loop = HostLoop::caller(py);
@@ -160,8 +168,7 @@ impl PyAsyncDitto {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let call = object_call("generate_object", kwargs, &HostLoop::caller(py))?;
             let client = self.inner.clone();
             let work = async move {
@@ -184,8 +191,7 @@ impl PyAsyncDitto {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyAsyncObjectStream> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let host_loop = HostLoop::caller(py);
             let call = object_call("stream_object", kwargs, &host_loop)?;
             let client = self.inner.clone();
@@ -217,8 +223,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let request = embed_request(
                 model,
                 input,
@@ -253,8 +258,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let request = rerank_request(
                 model,
                 query,
@@ -290,8 +294,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let extras = CallExtras {
                 provider_options,
                 headers,
@@ -323,8 +326,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let extras = CallExtras {
                 provider_options,
                 headers,
@@ -358,8 +360,7 @@ impl PyAsyncDitto {
         max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(|| {
-            check_same_process(self.pid)?;
-            self.hooks_loop.follow(py);
+            self.enter(py)?;
             let extras = CallExtras {
                 provider_options,
                 headers,
