@@ -158,3 +158,47 @@ async fn the_embeddable_router_serves_and_observes() {
     assert!(v["usage"]["total_tokens"].as_u64().unwrap() > 0);
     assert_eq!(env.mock.requests().len(), 1);
 }
+
+/// Bytes that are not HTTP get hyper's 400 and a closed connection; a body shorter than its
+/// `content-length` whose client gives up reaches no upstream and leaves no reservation.
+#[tokio::test]
+async fn malformed_http_and_cut_bodies_are_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = setup(MINIMAL).await;
+    let mut garbage = tokio::net::TcpStream::connect(env.gw.addr).await.unwrap();
+    garbage.write_all(b"NOT HTTP AT ALL\r\n\r\n").await.unwrap();
+    let mut reply = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), garbage.read_to_end(&mut reply))
+        .await
+        .expect("the connection is closed")
+        .unwrap();
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 400"), "{reply}");
+
+    let mut cut = tokio::net::TcpStream::connect(env.gw.addr).await.unwrap();
+    cut.write_all(
+        format!(
+            "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {KEY}\r\n\
+             content-type: application/json\r\ncontent-length: 500\r\n\r\n{{\"model\":"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    drop(cut);
+    // The gateway still serves, nothing went upstream, nothing is held.
+    let r = env
+        .post("/v1/chat/completions", KEY, &chat("gpt-4o-mini", "after"))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(env.mock.requests().len(), 1);
+    assert!(
+        eventually(Duration::from_secs(3), || env
+            .gw
+            .state
+            .control
+            .reservations_in_flight()
+            == 0)
+        .await
+    );
+}
